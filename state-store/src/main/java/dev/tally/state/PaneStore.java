@@ -1,0 +1,43 @@
+package dev.tally.state;
+
+/**
+ * The local state of one job on this instance: the accumulator bytes of every (task, pane, key),
+ * and, per task, the changelog position the stored state reflects.
+ *
+ * <p>The store is a cache of the job's changelog topic. It is only ever written with
+ * {@link #apply(StoreBatch)}, after the Kafka transaction that carried the same changes committed,
+ * so it may lag the changelog but never lead it. A pane is identified by its start time; non-pane
+ * state (a global window, a session) uses the same slot for its own time coordinate.
+ *
+ * <p>Keys within one (task, pane) iterate in unsigned lexicographic byte order; panes of one task
+ * iterate in ascending time order (negative times first).
+ */
+public interface PaneStore extends AutoCloseable {
+
+    /** The stored value, or null. */
+    byte[] get(int task, long pane, byte[] key);
+
+    /** All entries of one task with {@code fromPane <= pane < toPane}, ordered by pane, then key. Close it. */
+    PaneCursor scan(int task, long fromPane, long toPane);
+
+    /** The last checkpoint applied for the task, or {@link TaskCheckpoint#NONE}. */
+    TaskCheckpoint checkpoint(int task);
+
+    /** A new empty batch; nothing is visible until {@link #apply(StoreBatch)}. */
+    StoreBatch newBatch();
+
+    /** Applies every put, delete, range delete and checkpoint of the batch atomically (one RocksDB WriteBatch). */
+    void apply(StoreBatch batch);
+
+    /** Removes every entry and the checkpoint of a task (the task moved away, or its local copy is unusable). */
+    void dropTask(int task);
+
+    /** Approximate number of entries, for metrics. */
+    long approximateEntries();
+
+    /** Approximate bytes on disk (SST files and memtables), for metrics. */
+    long approximateBytes();
+
+    @Override
+    void close();
+}
