@@ -1,0 +1,167 @@
+package dev.tally.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker+controller) running inside this JVM, bound to
+ * 127.0.0.1 only. Used by the demo, every module's tests, the benchmark and the chaos harness.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final long TOPIC_READY_TIMEOUT_MS = 30_000;
+    private static EmbeddedKafka shared;
+
+    private final KafkaNode node;
+    private final boolean ownsDir;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaNode node, boolean ownsDir) {
+        this.node = node;
+        this.ownsDir = ownsDir;
+    }
+
+    /**
+     * Starts a broker on {@code dataDir} (created if absent, reused with its data if already formatted).
+     * {@code port} 0 picks a free port; {@code extraBrokerProps} override the defaults.
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> extraBrokerProps) {
+        return start(dataDir, port, extraBrokerProps, false);
+    }
+
+    /** Starts a broker in a fresh temp dir on a free port; the dir is deleted on {@link #close()}. */
+    public static EmbeddedKafka start() {
+        try {
+            return start(Files.createTempDirectory("tally-kafka-"), 0, Map.of(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create temp dir for Kafka", e);
+        }
+    }
+
+    /** One broker per JVM, started on first use and closed by a shutdown hook; do not close it yourself. */
+    public static synchronized EmbeddedKafka shared() {
+        if (shared == null) {
+            EmbeddedKafka kafka = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "tally-shared-kafka-shutdown"));
+            shared = kafka;
+        }
+        return shared;
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, Map<String, String> extra, boolean ownsDir) {
+        KafkaNode node = new KafkaNode(BrokerSettings.forDir(dataDir, port, extra));
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            if (ownsDir) {
+                deleteRecursively(dataDir);
+            }
+            throw e;
+        }
+        return new EmbeddedKafka(node, ownsDir);
+    }
+
+    public String bootstrapServers() {
+        return node.settings().bootstrapServers();
+    }
+
+    /**
+     * Creates a topic and returns once every partition has a leader. Idempotent: an existing topic
+     * with the same partition count is accepted, so a demo can rerun against a kept data dir.
+     */
+    public void createTopic(String name, int partitions, Map<String, String> topicConfigs) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TOPIC_READY_TIMEOUT_MS))) {
+            NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(topicConfigs);
+            try {
+                admin.createTopics(List.of(topic)).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                }
+            }
+            awaitLeaders(admin, name, partitions);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, String name, int partitions) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TOPIC_READY_TIMEOUT_MS;
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                if (d.partitions().size() != partitions) {
+                    throw new IllegalStateException("topic " + name + " exists with "
+                            + d.partitions().size() + " partitions, wanted " + partitions);
+                }
+                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // The broker's metadata cache may lag the controller by a moment after creation.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topic " + name, e.getCause());
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("topic " + name + " has no leaders after " + TOPIC_READY_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Shuts the broker down cleanly, keeping its data and port for {@link #restart()}. */
+    public synchronized void stop() {
+        node.stop();
+    }
+
+    /** Starts the broker again on the same port and data; returns when it serves requests. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("broker is closed");
+        }
+        node.stop();
+        node.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        node.stop();
+        if (ownsDir) {
+            deleteRecursively(node.settings().dataDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}
