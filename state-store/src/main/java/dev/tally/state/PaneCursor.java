@@ -8,8 +8,10 @@ public interface PaneCursor extends AutoCloseable {
 
     long pane();
 
+    /** A fresh copy of the current key; the caller may keep or modify it. */
     byte[] key();
 
+    /** A fresh copy of the current value; the caller may keep or modify it. */
     byte[] value();
 
     @Override

@@ -11,13 +11,21 @@ package dev.tally.state;
  *
  * <p>Keys within one (task, pane) iterate in unsigned lexicographic byte order; panes of one task
  * iterate in ascending time order (negative times first).
+ *
+ * <p>Tasks are partition numbers: every method throws {@link IllegalArgumentException} for a
+ * negative task. Reads may run on other threads while a batch is applied and see it either whole
+ * or not at all; {@link #close()} must not race with other calls. Storage failures surface as
+ * {@link StateStoreException}.
  */
 public interface PaneStore extends AutoCloseable {
 
     /** The stored value, or null. */
     byte[] get(int task, long pane, byte[] key);
 
-    /** All entries of one task with {@code fromPane <= pane < toPane}, ordered by pane, then key. Close it. */
+    /**
+     * All entries of one task with {@code fromPane <= pane < toPane}, ordered by pane, then key, as
+     * they stand when the scan starts. Close it; closing the store closes cursors still open.
+     */
     PaneCursor scan(int task, long fromPane, long toPane);
 
     /** The last checkpoint applied for the task, or {@link TaskCheckpoint#NONE}. */
@@ -26,7 +34,11 @@ public interface PaneStore extends AutoCloseable {
     /** A new empty batch; nothing is visible until {@link #apply(StoreBatch)}. */
     StoreBatch newBatch();
 
-    /** Applies every put, delete, range delete and checkpoint of the batch atomically (one RocksDB WriteBatch). */
+    /**
+     * Applies every put, delete, range delete and checkpoint of the batch atomically (one RocksDB
+     * WriteBatch, written to the WAL), in the order they were added. The batch must come from this
+     * store's {@link #newBatch()}; close it afterwards.
+     */
     void apply(StoreBatch batch);
 
     /** Removes every entry and the checkpoint of a task (the task moved away, or its local copy is unusable). */
