@@ -1,0 +1,74 @@
+package dev.tally.connectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The topics of one job: the user's source and sink, and Tally's internal repartition and
+ * changelog topics, created on start with settings derived from the job (never separate knobs).
+ */
+public final class JobTopics {
+    private final String job;
+
+    public JobTopics(String job) {
+        this.job = job;
+    }
+
+    public String repartition() {
+        return "tally-" + job + "-repartition";
+    }
+
+    public String changelog() {
+        return "tally-" + job + "-changelog";
+    }
+
+    public String groupId() {
+        return "tally-" + job;
+    }
+
+    /** Partition count of an existing topic; fails clearly when the source topic does not exist. */
+    public static int partitions(Admin admin, String topic) throws InterruptedException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return d.partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("topic " + topic + " does not exist", e.getCause());
+            }
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Creates the topic if absent. */
+    public static void ensure(Admin admin, String topic, int partitions, Map<String, String> configs)
+            throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1).configs(configs))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Changelog: compacted for the latest value of each pane, and deleted by age once every window
+     * holding a pane has closed, so no per-pane tombstone is needed when panes expire.
+     */
+    public static Map<String, String> changelogConfigs(long retentionMs) {
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(retentionMs),
+                "min.compaction.lag.ms", "0");
+    }
+
+    public static Admin admin(Properties props) {
+        return Admin.create(props);
+    }
+}

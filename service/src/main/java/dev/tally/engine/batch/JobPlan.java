@@ -1,0 +1,95 @@
+package dev.tally.engine.batch;
+
+import dev.tally.config.JobConfig;
+import dev.tally.config.TimeConfig;
+import dev.tally.engine.aggregate.Accumulator;
+import dev.tally.engine.aggregate.AggregateFunction;
+import dev.tally.engine.aggregate.Aggregates;
+import dev.tally.engine.aggregate.PaneCodec;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** A job compiled once: its aggregate functions, pane encoding, window shape and time rules. */
+public final class JobPlan {
+    final JobConfig job;
+    final List<AggregateFunction> functions;
+    final PaneCodec codec;
+    final WindowSpec window;
+    final long graceMs;
+    final boolean processingTime;
+    /** 0 = no idle timeout. */
+    final long idleTimeoutMs;
+    final boolean emitFinal;
+
+    public JobPlan(JobConfig job) {
+        this.job = job;
+        this.functions = Aggregates.of(job.aggregates());
+        this.codec = new PaneCodec(functions);
+        this.window = new WindowSpec(job.window());
+        TimeConfig time = job.time();
+        this.graceMs = time == null || time.grace() == null ? 0 : time.grace().toMillis();
+        this.processingTime = time == null || time.type() == TimeConfig.Type.PROCESSING;
+        this.idleTimeoutMs = time == null || time.idleTimeout() == null ? 0 : time.idleTimeout().toMillis();
+        this.emitFinal = job.emit() == JobConfig.EmitMode.FINAL;
+    }
+
+    public JobConfig job() {
+        return job;
+    }
+
+    Accumulator[] newAccumulators() {
+        Accumulator[] a = new Accumulator[functions.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = functions.get(i).create();
+        }
+        return a;
+    }
+
+    byte[] encode(Accumulator[] accs) {
+        return codec.encode(accs);
+    }
+
+    Accumulator[] decode(byte[] bytes) {
+        return codec.decode(bytes);
+    }
+
+    /** A partial aggregate read from the repartition topic. */
+    public Accumulator[] decodePartial(ByteBuffer bytes) {
+        return codec.decode(bytes);
+    }
+
+    public WindowConfigView window() {
+        return new WindowConfigView(window.size, window.slide);
+    }
+
+    public long graceMs() {
+        return graceMs;
+    }
+
+    /** The window size and slide in millis, for topic retention and status. */
+    public record WindowConfigView(long size, long slide) {
+    }
+
+    static void mergeInto(Accumulator[] into, Accumulator[] from) {
+        for (int i = 0; i < into.length; i++) {
+            into[i].merge(from[i]);
+        }
+    }
+
+    static Accumulator[] copy(Accumulator[] accs) {
+        Accumulator[] c = new Accumulator[accs.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = accs[i].copy();
+        }
+        return c;
+    }
+
+    /**
+     * Processing time: windows close this long after the wall clock passes their end, so partial
+     * aggregates still crossing the repartition topic (one batch, one commit) are not late.
+     */
+    long processingTimeLagMs() {
+        return Math.max(graceMs, 2 * job.batch().interval().toMillis());
+    }
+}

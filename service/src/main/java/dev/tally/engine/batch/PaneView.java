@@ -1,0 +1,86 @@
+package dev.tally.engine.batch;
+
+import dev.tally.engine.aggregate.Accumulator;
+import dev.tally.state.PaneStore;
+
+import java.util.HashMap;
+import java.util.TreeMap;
+
+/**
+ * The panes of one task as they stand at the end of the batch: the store (which lags by this
+ * batch) overlaid with the batch's new full values. Each pane is read and decoded at most once.
+ */
+final class PaneView {
+    private static final Accumulator[] ABSENT = new Accumulator[0];
+
+    private final int task;
+    private final JobPlan plan;
+    private final PaneStore store;
+    private final WindowSpec window;
+    /** key -> pane -> Accumulator[] (decoded), byte[] (not yet decoded) or ABSENT. */
+    private final HashMap<String, TreeMap<Long, Object>> panes = new HashMap<>();
+
+    PaneView(int task, JobPlan plan, PaneStore store) {
+        this.task = task;
+        this.plan = plan;
+        this.store = store;
+        this.window = plan.window;
+    }
+
+    /** The decoded stored value of a pane (a fresh object the caller may mutate), or null. */
+    Accumulator[] stored(String key, byte[] keyBytes, long pane) {
+        byte[] b = store.get(task, pane, keyBytes);
+        return b == null ? null : plan.decode(b);
+    }
+
+    void overlay(String key, long pane, Accumulator[] full) {
+        panes.computeIfAbsent(key, k -> new TreeMap<>()).put(pane, full);
+    }
+
+    /** A stored value seen in a scan; the batch's own value wins if there is one. */
+    void remember(String key, long pane, byte[] bytes) {
+        panes.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(pane, bytes);
+    }
+
+    long firstPane(String key) {
+        return panes.get(key).firstKey();
+    }
+
+    private Accumulator[] get(String key, byte[] keyBytes, long pane) {
+        TreeMap<Long, Object> byPane = panes.computeIfAbsent(key, k -> new TreeMap<>());
+        Object v = byPane.get(pane);
+        if (v == null) {
+            byte[] b = store.get(task, pane, keyBytes);
+            v = b == null ? ABSENT : plan.decode(b);
+            byPane.put(pane, v);
+        } else if (v instanceof byte[] b) {
+            v = plan.decode(b);
+            byPane.put(pane, v);
+        }
+        return v == ABSENT ? null : (Accumulator[]) v;
+    }
+
+    /** Emits every window of the key starting in [firstStart, lastStart] that holds at least one record. */
+    void emitWindows(String key, byte[] keyBytes, long firstStart, long lastStart, BatchSink out) {
+        for (long start = firstStart; start <= lastStart; start += window.slide) {
+            Accumulator[] merged = null;
+            for (long p = start; p < start + window.size; p += window.paneWidth) {
+                Accumulator[] v = get(key, keyBytes, p);
+                if (v == null) {
+                    continue;
+                }
+                if (merged == null) {
+                    merged = JobPlan.copy(v);
+                } else {
+                    JobPlan.mergeInto(merged, v);
+                }
+            }
+            if (merged != null) {
+                out.window(task, key, start, start + window.size, merged);
+            }
+            if (start > Long.MAX_VALUE - window.slide) {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tally.service;
+
+import dev.tally.config.JobConfig;
+import dev.tally.config.TallyConfig;
+import dev.tally.connectors.KafkaClientSettings;
+import dev.tally.service.job.JobRunner;
+import dev.tally.service.job.JobStatus;
+import dev.tally.service.metrics.JobMetrics;
+import dev.tally.state.MemoryBudget;
+import dev.tally.state.PaneStore;
+import dev.tally.state.StateStores;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every job of a config file, each on its own thread, sharing one RocksDB memory budget. */
+public final class TallyService implements AutoCloseable {
+    private final TallyConfig config;
+    private final MeterRegistry registry;
+    private final List<JobRunner> runners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<PaneStore> stores = new ArrayList<>();
+    private MemoryBudget budget;
+    private String instanceId;
+
+    public TallyService(TallyConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public void start() {
+        instanceId = InstanceIdentity.resolve(config.state());
+        budget = StateStores.memoryBudget(config.state().memoryBytes());
+        KafkaClientSettings settings = new KafkaClientSettings(config.kafka());
+        for (JobConfig job : config.jobs()) {
+            PaneStore store = StateStores.rocksDb(config.state().dir().resolve(job.name()), budget);
+            stores.add(store);
+            JobRunner runner = new JobRunner(job, settings, store, instanceId, new JobMetrics(registry, job.name()));
+            runners.add(runner);
+            Thread t = new Thread(runner, "tally-job-" + job.name());
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public MemoryBudget memoryBudget() {
+        return budget;
+    }
+
+    public List<JobStatus> statuses() {
+        return runners.stream().map(JobRunner::status).toList();
+    }
+
+    public boolean isReady() {
+        return !runners.isEmpty() && runners.stream().allMatch(r -> r.status().isReady());
+    }
+
+    /** Waits until every job thread ended (stopped or failed). */
+    public void awaitTermination() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    public boolean anyFailed() {
+        return runners.stream().anyMatch(r -> r.status().state() == JobStatus.State.FAILED);
+    }
+
+    /** Each job finishes or drops its open batch, then stops. */
+    public void stop() {
+        runners.forEach(JobRunner::stop);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        awaitTermination();
+        stores.forEach(PaneStore::close);
+        if (budget != null) {
+            budget.close();
+        }
+    }
+}

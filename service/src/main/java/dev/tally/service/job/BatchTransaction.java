@@ -1,0 +1,167 @@
+package dev.tally.service.job;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/**
+ * The commit protocol of one batch: everything a batch produced becomes visible to read_committed
+ * readers together with the consumed offsets, or none of it does. This class is the only place
+ * that begins, commits or aborts a transaction.
+ *
+ * <ol>
+ *   <li>{@code beginTransaction()}. State STARTED.</li>
+ *   <li>Send every record of the batch: window results, dead letters, partial aggregates for the
+ *       repartition topic, changelog records (pane values, then the task clock, per task).</li>
+ *   <li>{@code sendOffsetsToTransaction(positions, consumer.groupMetadata())}: the consumed
+ *       positions join the transaction, fenced by the group generation (KIP-447). State PREPARED.</li>
+ *   <li>{@code commitTransaction()}. State COMMITTED.</li>
+ *   <li>Only now the caller applies the batch's RocksDB WriteBatch, with the changelog offsets from
+ *       {@link #changelogEnd(int)}: the local store may lag the changelog, never lead it.</li>
+ * </ol>
+ *
+ * Failures end in state FAILED with a {@link Failure} telling the caller what to do:
+ * <ul>
+ *   <li>{@link Failure#ABORTABLE}: the transaction was aborted here; rewind and retry with backoff.</li>
+ *   <li>{@link Failure#FATAL}: the producer is fenced or broken (ProducerFenced, OutOfOrderSequence,
+ *       authorization, fenced group member); never abort: close it, drop the batch, rejoin.</li>
+ *   <li>{@link Failure#UNKNOWN_OUTCOME}: {@code commitTransaction} timed out, the batch may or may
+ *       not have committed; never abort: close the producer and build a new one, whose
+ *       {@code initTransactions()} resolves the old transaction, then re-read the truth from Kafka.</li>
+ * </ul>
+ */
+final class BatchTransaction {
+
+    enum State { NEW, STARTED, PREPARED, COMMITTED, FAILED }
+
+    enum Failure { ABORTABLE, FATAL, UNKNOWN_OUTCOME }
+
+    /** Test-only crash points of the protocol, for the chaos suite (tally.crash.point system property). */
+    enum CrashPoint { BEFORE_SEND_OFFSETS, DURING_COMMIT, AFTER_COMMIT_BEFORE_STORE }
+
+    static final class BatchFailedException extends Exception {
+        private final Failure failure;
+
+        BatchFailedException(Failure failure, Throwable cause) {
+            super(failure + ": " + cause, cause);
+            this.failure = failure;
+        }
+
+        Failure failure() {
+            return failure;
+        }
+    }
+
+    private final Producer<byte[], byte[]> producer;
+    private final CrashHook crashHook;
+    private State state = State.NEW;
+    private final List<Future<RecordMetadata>> changelogSends = new ArrayList<>();
+    private final List<Integer> changelogTasks = new ArrayList<>();
+
+    BatchTransaction(Producer<byte[], byte[]> producer, CrashHook crashHook) {
+        this.producer = producer;
+        this.crashHook = crashHook;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Steps 1 to 4. */
+    void run(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+             ConsumerGroupMetadata group, String changelogTopic) throws BatchFailedException {
+        try {
+            producer.beginTransaction();
+            state = State.STARTED;
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                Future<RecordMetadata> f = producer.send(r);
+                if (r.topic().equals(changelogTopic)) {
+                    changelogSends.add(f);
+                    changelogTasks.add(r.partition());
+                }
+            }
+            crashHook.maybeCrash(CrashPoint.BEFORE_SEND_OFFSETS);
+            producer.sendOffsetsToTransaction(offsets, group);
+            state = State.PREPARED;
+        } catch (KafkaException e) {
+            throw fail(e, false);
+        }
+        try {
+            crashHook.maybeCrashDuringCommit(producer);
+            producer.commitTransaction();
+            state = State.COMMITTED;
+        } catch (KafkaException e) {
+            throw fail(e, true);
+        }
+        crashHook.maybeCrash(CrashPoint.AFTER_COMMIT_BEFORE_STORE);
+    }
+
+    /** After COMMITTED: the changelog offset after the last record this batch wrote for the task, or -1. */
+    long changelogEnd(int task) {
+        if (state != State.COMMITTED) {
+            throw new IllegalStateException("batch not committed: " + state);
+        }
+        long end = -1;
+        for (int i = 0; i < changelogSends.size(); i++) {
+            if (changelogTasks.get(i) == task) {
+                try {
+                    end = Math.max(end, changelogSends.get(i).get().offset() + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted reading a committed send", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("a send of a committed transaction failed", e.getCause());
+                }
+            }
+        }
+        return end;
+    }
+
+    private BatchFailedException fail(KafkaException e, boolean committing) {
+        state = State.FAILED;
+        Failure kind = classify(e, committing);
+        if (kind == Failure.ABORTABLE) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortError) {
+                e.addSuppressed(abortError);
+                return new BatchFailedException(Failure.FATAL, e);
+            }
+        }
+        return new BatchFailedException(kind, e);
+    }
+
+    static Failure classify(Throwable e, boolean committing) {
+        Throwable c = e;
+        while (c != null) {
+            if (c instanceof ProducerFencedException || c instanceof OutOfOrderSequenceException
+                    || c instanceof AuthorizationException || c instanceof UnsupportedVersionException
+                    || c instanceof InvalidProducerEpochException || c instanceof FencedInstanceIdException
+                    || c instanceof CommitFailedException) {
+                return Failure.FATAL;
+            }
+            if (committing && c instanceof TimeoutException) {
+                return Failure.UNKNOWN_OUTCOME;
+            }
+            c = c.getCause();
+        }
+        return Failure.ABORTABLE;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tally.service.job;
+
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * Test-only fault injection: with {@code -Dtally.crash.point=POINT -Dtally.crash.after=N} the
+ * process halts (as a SIGKILL would) at that point of the N-th batch. Off unless both are set.
+ */
+final class CrashHook {
+    private final BatchTransaction.CrashPoint point;
+    private final long afterBatches;
+    private long batches;
+
+    private CrashHook(BatchTransaction.CrashPoint point, long afterBatches) {
+        this.point = point;
+        this.afterBatches = afterBatches;
+    }
+
+    static CrashHook fromSystemProperties() {
+        String p = System.getProperty("tally.crash.point");
+        if (p == null || p.isBlank()) {
+            return new CrashHook(null, Long.MAX_VALUE);
+        }
+        return new CrashHook(BatchTransaction.CrashPoint.valueOf(p), Long.getLong("tally.crash.after", 3));
+    }
+
+    void batchStarted() {
+        batches++;
+    }
+
+    void maybeCrash(BatchTransaction.CrashPoint at) {
+        if (at == point && batches >= afterBatches) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** Halts while the commit request is in flight: the broker may or may not complete it. */
+    void maybeCrashDuringCommit(Producer<byte[], byte[]> producer) {
+        if (point == BatchTransaction.CrashPoint.DURING_COMMIT && batches >= afterBatches) {
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Runtime.getRuntime().halt(137);
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}

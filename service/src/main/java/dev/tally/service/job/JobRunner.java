@@ -1,0 +1,496 @@
+package dev.tally.service.job;
+
+import dev.tally.config.JobConfig;
+import dev.tally.connectors.JobTopics;
+import dev.tally.connectors.KafkaClientSettings;
+import dev.tally.engine.aggregate.Accumulator;
+import dev.tally.engine.batch.Combiner;
+import dev.tally.engine.batch.JobPlan;
+import dev.tally.engine.batch.TaskAggregator;
+import dev.tally.engine.batch.WindowJson;
+import dev.tally.engine.record.BadRecordException;
+import dev.tally.engine.record.KeyedEventSink;
+import dev.tally.engine.record.RecordPipeline;
+import dev.tally.service.metrics.JobMetrics;
+import dev.tally.state.PaneStore;
+import dev.tally.state.StoreBatch;
+import dev.tally.state.TaskCheckpoint;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One job on one processing thread: the batch loop of DESIGN.md. Poll until the batch interval
+ * passed or max-records were read; fold records into the batch cache (no store write per record);
+ * then hand everything the batch produced to one {@link BatchTransaction}; apply the store writes
+ * only after it committed. Partitions assigned to this instance are restored from their changelog
+ * tail before they are processed.
+ */
+public final class JobRunner implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobConfig job;
+    private final JobPlan plan;
+    private final KafkaClientSettings settings;
+    private final PaneStore store;
+    private final String instanceId;
+    private final JobMetrics metrics;
+    private final JobTopics topics;
+    private final RecordPipeline pipeline;
+    private final Combiner combiner;
+    private final WindowJson json;
+    private final String sourceTopic;
+    private final String aggregateTopic;
+    private final CrashHook crash = CrashHook.fromSystemProperties();
+    private final JobStatus status;
+
+    private final Map<Integer, TaskAggregator> tasks = new TreeMap<>();
+    private final TreeSet<Integer> toRestore = new TreeSet<>();
+    private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+    private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> restoreConsumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private ChangelogRestorer restorer;
+    private volatile boolean stopping;
+    private long batchTime;
+    private long backoffMs = 100;
+    private long consumedInBatch;
+    private final boolean failFast;
+    /** With errors: fail, offsets are committed per processed record, so a stop commits exactly up to the bad one. */
+    private final Map<TopicPartition, OffsetAndMetadata> failFastOffsets = new HashMap<>();
+
+    // The event sink of the direct (no repartition) path, reused for every record.
+    private TaskAggregator currentTask;
+    private boolean currentLate;
+    private final KeyedEventSink foldSink = this::foldDirect;
+    private final KeyedEventSink combineSink;
+
+    public JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String instanceId, JobMetrics metrics) {
+        this.job = job;
+        this.plan = new JobPlan(job);
+        this.settings = settings;
+        this.store = store;
+        this.instanceId = instanceId;
+        this.metrics = metrics;
+        this.topics = new JobTopics(job.name());
+        this.pipeline = RecordPipeline.compile(job);
+        this.combiner = job.key().needsRepartition() ? new Combiner(plan) : null;
+        this.combineSink = combiner == null ? null : (k, t, in) -> combiner.add(k, t, in);
+        this.json = new WindowJson(plan);
+        this.sourceTopic = job.source().topic();
+        this.aggregateTopic = combiner == null ? sourceTopic : topics.repartition();
+        this.status = new JobStatus(job.name());
+        this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
+    }
+
+    public JobStatus status() {
+        return status;
+    }
+
+    /** Asks the loop to finish its batch and stop; safe from any thread (SIGTERM hook). */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            setup();
+            loop();
+            status.stopped();
+        } catch (FencedInstanceIdException e) {
+            status.failed("another instance with identity " + instanceId + " took over this job's partitions: " + e.getMessage());
+            log.error("job {}: {}", job.name(), status.error());
+        } catch (JobFailedException e) {
+            status.failed(e.getMessage());
+            log.error("job {} stopped: {}", job.name(), e.getMessage());
+        } catch (RuntimeException | InterruptedException e) {
+            status.failed(e.toString());
+            log.error("job {} failed", job.name(), e);
+        } finally {
+            closeClients();
+        }
+    }
+
+    private void setup() throws InterruptedException {
+        status.starting();
+        try (Admin admin = JobTopics.admin(settings.admin())) {
+            int partitions = JobTopics.partitions(admin, sourceTopic);
+            if (combiner != null) {
+                JobTopics.ensure(admin, topics.repartition(), partitions, Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+            }
+            long retention = Duration.ofDays(7).toMillis() + plan.window().size() + plan.graceMs();
+            JobTopics.ensure(admin, topics.changelog(), partitions, JobTopics.changelogConfigs(retention));
+            JobTopics.ensure(admin, job.deadLetterTopic(), partitions, Map.of());
+            JobTopics.ensure(admin, job.sink().topic(), partitions, Map.of());
+        }
+        producer = newProducer();
+        restoreConsumer = new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-restore"));
+        restorer = new ChangelogRestorer(restoreConsumer, store, topics.changelog());
+        consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
+        List<String> subscribed = combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition());
+        consumer.subscribe(subscribed, new Rebalances());
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        int txTimeout = (int) Math.max(10_000, 5 * job.batch().interval().toMillis());
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.transactionalProducer(
+                "tally-" + job.name() + "-" + instanceId, txTimeout));
+        p.initTransactions();
+        return p;
+    }
+
+    private void loop() throws InterruptedException {
+        long interval = job.batch().interval().toMillis();
+        int maxRecords = job.batch().maxRecords();
+        while (!stopping) {
+            restorePending();
+            long start = System.nanoTime();
+            batchTime = System.currentTimeMillis();
+            crash.batchStarted();
+            consumedInBatch = 0;
+            try {
+                while (!stopping && consumedInBatch < maxRecords && toRestore.isEmpty()) {
+                    long left = interval - (System.nanoTime() - start) / 1_000_000;
+                    if (left <= 0) {
+                        break;
+                    }
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(left, 500)));
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        if (failFast) {
+                            failFastOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset()));
+                        }
+                        process(r);
+                        if (failFast) {
+                            failFastOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                        }
+                    }
+                    consumedInBatch += records.count();
+                }
+            } catch (WakeupException e) {
+                if (!stopping) {
+                    throw e;
+                }
+            } catch (BadRecordStop e) {
+                // errors: fail — everything before the bad record commits, the record itself does not.
+                commitBatch();
+                throw new JobFailedException("bad record at " + e.record.topic() + "-" + e.record.partition()
+                        + "@" + e.record.offset() + " (" + e.reason + "): " + e.getMessage()
+                        + "; everything before it is committed (errors: fail)");
+            }
+            commitBatch();
+            metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private void process(ConsumerRecord<byte[], byte[]> r) {
+        if (r.topic().equals(sourceTopic)) {
+            metrics.recordsConsumed.increment();
+            try {
+                if (combiner != null) {
+                    pipeline.process(r.key(), r.value(), r.timestamp(), batchTime, combineSink);
+                } else {
+                    currentTask = task(r.partition());
+                    currentLate = false;
+                    pipeline.process(r.key(), r.value(), r.timestamp(), batchTime, foldSink);
+                    if (currentLate) {
+                        late(r, "every window of the record's time has closed (watermark "
+                                + currentTask.watermark() + ")");
+                    }
+                }
+            } catch (BadRecordException e) {
+                badRecord(r, e.reason(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                badRecord(r, BadRecordException.Reason.EXPRESSION_FAILED, e.getMessage());
+            }
+        } else {
+            long pane = InternalRecords.partialPane(r.value());
+            long time = InternalRecords.partialTime(r.value());
+            Accumulator[] partial = plan.decodePartial(InternalRecords.partialAccumulators(r.value()));
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (!task(r.partition()).mergePartial(key, pane, time, partial, batchTime)) {
+                late(r, "a partial aggregate arrived after every window of its pane closed");
+            }
+        }
+    }
+
+    private void foldDirect(String key, long eventTime, Object[] inputs) {
+        if (!currentTask.fold(key, eventTime, inputs, batchTime)) {
+            currentLate = true;
+        }
+    }
+
+    private TaskAggregator task(int partition) {
+        TaskAggregator t = tasks.get(partition);
+        if (t == null) {
+            throw new IllegalStateException("record for task " + partition + " which is not restored");
+        }
+        return t;
+    }
+
+    private void late(ConsumerRecord<byte[], byte[]> r, String message) {
+        metrics.recordsLate.increment();
+        badRecord(r, BadRecordException.Reason.LATE, message);
+    }
+
+    private void badRecord(ConsumerRecord<byte[], byte[]> r, BadRecordException.Reason reason, String message) {
+        if (job.errors() == JobConfig.ErrorPolicy.FAIL) {
+            throw new BadRecordStop(r, reason, message);
+        }
+        metrics.recordsDeadLettered.increment();
+        deadLetters.add(DeadLetters.of(job.deadLetterTopic(), job.name(), r, reason, message));
+    }
+
+    /** Ends the batch: build its records, run the transaction, then apply the store writes. */
+    private void commitBatch() throws InterruptedException {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(deadLetters);
+        if (combiner != null) {
+            combiner.drain((k, pane, t, bytes) -> out.add(new ProducerRecord<>(topics.repartition(), k,
+                    InternalRecords.partialValue(pane, t, bytes))));
+        }
+        KafkaBatchSink sink = new KafkaBatchSink(out, json, job.sink().topic(), topics.changelog());
+        long now = System.currentTimeMillis();
+        try (StoreBatch writes = store.newBatch()) {
+            for (TaskAggregator t : tasks.values()) {
+                t.finishBatch(store, now, sink, writes);
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit();
+            if (out.isEmpty() && offsets.equals(lastCommitted)) {
+                tasks.values().forEach(TaskAggregator::committed);
+                return;
+            }
+            long t0 = System.nanoTime();
+            BatchTransaction tx = new BatchTransaction(producer, crash);
+            try {
+                tx.run(out, offsets, consumer.groupMetadata(), topics.changelog());
+            } catch (BatchTransaction.BatchFailedException e) {
+                recover(e);
+                return;
+            }
+            metrics.commitLatency.record(Duration.ofNanos(System.nanoTime() - t0));
+            for (TaskAggregator t : tasks.values()) {
+                long end = tx.changelogEnd(t.task());
+                if (end >= 0) {
+                    writes.checkpoint(t.task(), new TaskCheckpoint(end, t.clockBytes()));
+                }
+            }
+            store.apply(writes);
+            tasks.values().forEach(TaskAggregator::committed);
+            lastCommitted = offsets;
+            deadLetters.clear();
+            failFastOffsets.clear();
+            backoffMs = 100;
+            metrics.transactionsCommitted.increment();
+            metrics.recordsProduced.increment(sink.windows);
+            status.committed(now, tasks);
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(lastCommitted);
+        if (failFast) {
+            offsets.putAll(failFastOffsets);
+            return offsets;
+        }
+        for (TopicPartition tp : consumer.assignment()) {
+            if (!consumer.paused().contains(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+            }
+        }
+        offsets.keySet().retainAll(consumer.assignment());
+        return offsets;
+    }
+
+    /**
+     * A batch failed: drop it, make the producer usable again, and re-read the truth from Kafka:
+     * local state from the changelog (the batch may have committed when the outcome was unknown),
+     * positions from the group's committed offsets.
+     */
+    private void recover(BatchTransaction.BatchFailedException e) throws InterruptedException {
+        metrics.transactionsAborted.increment();
+        log.warn("job {}: batch dropped ({}), recovering", job.name(), e.getMessage());
+        deadLetters.clear();
+        failFastOffsets.clear();
+        if (combiner != null) {
+            combiner.clear();
+        }
+        if (e.failure() == BatchTransaction.Failure.ABORTABLE) {
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, 5_000);
+        } else {
+            producer.close(Duration.ZERO);
+            producer = newProducer();
+        }
+        for (Integer task : tasks.keySet()) {
+            toRestore.add(task);
+            consumer.pause(List.of(new TopicPartition(aggregateTopic, task)));
+        }
+        tasks.clear();
+        rewind(consumer.assignment());
+        lastCommitted = Map.of();
+        if (e.failure() == BatchTransaction.Failure.FATAL) {
+            consumer.enforceRebalance("producer fenced or broken: " + e.getMessage());
+        }
+    }
+
+    private void rewind(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = committed.get(tp);
+            if (o == null) {
+                fromStart.add(tp);
+            } else {
+                consumer.seek(tp, o);
+            }
+        }
+        consumer.seekToBeginning(fromStart);
+    }
+
+    /** Restores newly assigned tasks from local state plus the changelog tail, then lets their records flow. */
+    private void restorePending() {
+        if (toRestore.isEmpty()) {
+            status.ready(true);
+            return;
+        }
+        status.ready(false);
+        for (Integer task : new ArrayList<>(toRestore)) {
+            long replayed = restorer.restore(task);
+            metrics.restoredRecords.increment(replayed);
+            status.restored(replayed);
+            tasks.put(task, new TaskAggregator(task, plan, store.checkpoint(task).meta(), System.currentTimeMillis()));
+            toRestore.remove(task);
+            TopicPartition tp = new TopicPartition(aggregateTopic, task);
+            if (consumer.assignment().contains(tp)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+        status.ready(true);
+    }
+
+    private final class Rebalances implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            metrics.rebalances.increment();
+            try {
+                commitBatch();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(aggregateTopic)) {
+                    tasks.remove(tp.partition());
+                    toRestore.remove(tp.partition());
+                }
+            }
+            status.assigned(consumer.assignment());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(aggregateTopic)) {
+                    toRestore.add(tp.partition());
+                    consumer.pause(List.of(tp));
+                }
+            }
+            if (!partitions.isEmpty()) {
+                status.assigned(consumer.assignment());
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Nothing of the open batch was sent yet: drop it and re-read the state of the tasks we keep.
+            metrics.rebalances.increment();
+            deadLetters.clear();
+            failFastOffsets.clear();
+            if (combiner != null) {
+                combiner.clear();
+            }
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(aggregateTopic)) {
+                    tasks.remove(tp.partition());
+                    toRestore.remove(tp.partition());
+                }
+            }
+            for (Integer task : tasks.keySet()) {
+                toRestore.add(task);
+                consumer.pause(List.of(new TopicPartition(aggregateTopic, task)));
+            }
+            tasks.clear();
+            List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
+            kept.removeAll(partitions);
+            rewind(kept);
+            lastCommitted = Map.of();
+        }
+    }
+
+    private void closeClients() {
+        if (consumer != null) {
+            try {
+                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                log.warn("job {}: closing the consumer: {}", job.name(), e.toString());
+            }
+        }
+        if (restoreConsumer != null) {
+            restoreConsumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** errors: fail met a bad record. */
+    private static final class BadRecordStop extends RuntimeException {
+        final ConsumerRecord<byte[], byte[]> record;
+        final BadRecordException.Reason reason;
+
+        BadRecordStop(ConsumerRecord<byte[], byte[]> record, BadRecordException.Reason reason, String message) {
+            super(message, null, false, false);
+            this.record = record;
+            this.reason = reason;
+        }
+    }
+
+    /** The job cannot go on; the message says why, for the operator. */
+    static final class JobFailedException extends RuntimeException {
+        JobFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tally.service.job;
+
+import dev.tally.engine.batch.TaskAggregator;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What an operator sees of one job (/jobs, /health/ready): written by the job thread, read by HTTP threads. */
+public final class JobStatus {
+    public enum State { STARTING, RUNNING, STOPPED, FAILED }
+
+    private final String job;
+    private volatile State state = State.STARTING;
+    private volatile boolean ready;
+    private volatile String error;
+    private volatile List<String> assigned = List.of();
+    private volatile Map<Integer, Long> watermarks = Map.of();
+    private volatile long lastCommitMillis;
+    private volatile long restoredRecords;
+
+    JobStatus(String job) {
+        this.job = job;
+    }
+
+    void starting() {
+        state = State.STARTING;
+    }
+
+    void ready(boolean r) {
+        ready = r;
+        if (r && state == State.STARTING) {
+            state = State.RUNNING;
+        }
+    }
+
+    void stopped() {
+        state = State.STOPPED;
+        ready = false;
+    }
+
+    void failed(String message) {
+        error = message;
+        state = State.FAILED;
+        ready = false;
+    }
+
+    void assigned(Collection<TopicPartition> partitions) {
+        assigned = partitions.stream().map(TopicPartition::toString).sorted().toList();
+    }
+
+    void restored(long records) {
+        restoredRecords += records;
+    }
+
+    void committed(long wallMillis, Map<Integer, TaskAggregator> tasks) {
+        lastCommitMillis = wallMillis;
+        Map<Integer, Long> w = new TreeMap<>();
+        tasks.forEach((k, t) -> w.put(k, t.watermark()));
+        watermarks = w;
+    }
+
+    public String job() {
+        return job;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Every assigned task restored and the producer initialised. */
+    public boolean isReady() {
+        return ready && state == State.RUNNING;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** Changelog records replayed into local state since start. */
+    public long restoredRecords() {
+        return restoredRecords;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job);
+        m.put("state", state.name());
+        m.put("ready", isReady());
+        m.put("assignedPartitions", assigned);
+        m.put("watermarks", watermarks);
+        m.put("lastCommitMillis", lastCommitMillis);
+        m.put("restoredRecords", restoredRecords);
+        if (error != null) {
+            m.put("error", error);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tally.service.job;
+
+import dev.tally.engine.aggregate.Accumulator;
+import dev.tally.engine.batch.BatchSink;
+import dev.tally.engine.batch.WindowJson;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Turns a batch's results into the records of its transaction. */
+final class KafkaBatchSink implements BatchSink {
+    private final List<ProducerRecord<byte[], byte[]>> out;
+    private final WindowJson json;
+    private final String sinkTopic;
+    private final String changelogTopic;
+    int windows;
+
+    KafkaBatchSink(List<ProducerRecord<byte[], byte[]>> out, WindowJson json, String sinkTopic, String changelogTopic) {
+        this.out = out;
+        this.json = json;
+        this.sinkTopic = sinkTopic;
+        this.changelogTopic = changelogTopic;
+    }
+
+    @Override
+    public void window(int task, String key, long start, long end, Accumulator[] value) {
+        out.add(new ProducerRecord<>(sinkTopic, key.getBytes(StandardCharsets.UTF_8), json.format(key, start, end, value)));
+        windows++;
+    }
+
+    @Override
+    public void changelog(int task, long pane, byte[] key, byte[] value) {
+        out.add(new ProducerRecord<>(changelogTopic, task, InternalRecords.paneKey(pane, key), value));
+    }
+
+    @Override
+    public void taskMeta(int task, byte[] meta) {
+        out.add(new ProducerRecord<>(changelogTopic, task, InternalRecords.clockKey(), meta));
+    }
+}
