@@ -1,7 +1,9 @@
 package dev.tally.config;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A whole Tally configuration file: the Kafka client settings shared by every job, where state
@@ -18,5 +20,15 @@ public record TallyConfig(Map<String, String> kafka, StateConfig state, HttpConf
     public JobConfig job(String name) {
         return jobs.stream().filter(j -> j.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no job named " + name));
+    }
+
+    /**
+     * The Kafka settings as logs and {@code /jobs} may show them, sorted by name: the values of
+     * passwords, secrets, keys, tokens and JAAS configurations replaced by {@code ******}.
+     */
+    public Map<String, String> kafkaForDisplay() {
+        Map<String, String> shown = new TreeMap<>();
+        kafka.forEach((k, v) -> shown.put(k, KafkaSecrets.isSecret(k) ? KafkaSecrets.MASK : v));
+        return Collections.unmodifiableMap(shown);
     }
 }
