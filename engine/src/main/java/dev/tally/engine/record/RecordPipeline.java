@@ -9,8 +9,17 @@ import dev.tally.config.JobConfig;
  */
 public interface RecordPipeline {
 
+    /**
+     * Compiles a job's decoding, transforms, key and time into a pipeline. Call once per processing
+     * thread (compiling is cheap next to a batch; expressions are parsed each time).
+     *
+     * @throws IllegalArgumentException if an expression does not compile or uses a refused construct
+     *                                  (method calls, {@code new}, assignments, ...), the key does not set
+     *                                  exactly one source, event time has no field, or a field the job reads
+     *                                  can never be set (text: only {@code line}; csv: the named columns)
+     */
     static RecordPipeline compile(JobConfig job) {
-        throw new UnsupportedOperationException("to be written");
+        return PipelineCompiler.compile(job);
     }
 
     /**
