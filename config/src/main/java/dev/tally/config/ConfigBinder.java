@@ -28,7 +28,8 @@ final class ConfigBinder {
     static TallyConfig bind(Fields top, boolean withKafka) {
         Problems problems = top.problems();
         int before = problems.count();
-        top.allowOnly("kafka", "state", "http", "jobs");
+        // x-... keys hold anchors for YAML to reuse (<<: *job-defaults), as in docker-compose files.
+        top.allowOnly(key -> key.startsWith("x-"), "kafka", "state", "http", "jobs");
         Map<String, String> kafka = withKafka ? kafka(top) : Map.of();
         StateConfig state = state(top);
         HttpConfig http = http(top);

@@ -38,8 +38,13 @@ public final class Expressions {
                 .create();
     }
 
-    /** Why {@code expression} does not parse, e.g. "expression error at column 7: parsing error in '+'"; null when it parses. */
-    static String check(String expression, boolean secret) {
+    /**
+     * Why {@code expression} does not parse, e.g. "expression error at column 7: parsing error in '+'";
+     * null when it parses.
+     *
+     * @param secretSource where a secret expression came from, e.g. "a value from ${FILTER}"; null when not secret
+     */
+    static String check(String expression, String secretSource) {
         try {
             CHECKER.createExpression(new JexlInfo("expression", 1, 1), expression);
             return null;
@@ -49,7 +54,8 @@ public final class Expressions {
                     : info.getLine() > 1 ? " at line " + info.getLine() + ", column " + info.getColumn() + " of the expression"
                     : " at column " + info.getColumn();
             // JEXL's message quotes the offending token: for a value from the environment, say only where.
-            return secret ? "expression error" + where : "expression error" + where + ": " + shortMessage(e);
+            return secretSource != null ? "expression error" + where + " in " + secretSource
+                    : "expression error" + where + ": " + shortMessage(e);
         }
     }
 

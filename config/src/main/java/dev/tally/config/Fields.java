@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Typed reads of one YAML mapping that report what is wrong instead of throwing. A getter returns
@@ -65,8 +66,13 @@ final class Fields {
 
     /** Reports every key not in {@code known}, suggesting the closest known one when it is near. */
     void allowOnly(String... known) {
+        allowOnly(key -> false, known);
+    }
+
+    /** {@link #allowOnly(String...)}, also accepting the keys {@code extra} accepts. */
+    void allowOnly(Predicate<String> extra, String... known) {
         for (Map.Entry<String, Integer> e : map.keyLines().entrySet()) {
-            if (!Arrays.asList(known).contains(e.getKey())) {
+            if (!Arrays.asList(known).contains(e.getKey()) && !extra.test(e.getKey())) {
                 problems.add(path(e.getKey()), "unknown key" + Suggest.didYouMean(e.getKey(), List.of(known)), e.getValue());
             }
         }

@@ -153,7 +153,7 @@ final class JobBinder {
             return null;
         }
         Node.Scalar s = f.scalar(key);
-        String error = Expressions.check(expr, s.fromEnv());
+        String error = Expressions.check(expr, s.fromEnv() ? s.shown() : null);
         if (error != null) {
             f.problems().add(s, error);
             return null;
