@@ -93,7 +93,6 @@ class SketchAggregatesTest {
         for (int j = 0; j < stream.length; j++) {
             panes[random.nextInt(PANES)].add(stream[random.nextInt(stream.length)], j);
         }
-        // recount the sampled stream exactly is not needed: draws are uniform, so expected counts scale
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> top = (List<Map<String, Object>>) merge(panes).result();
         assertEquals(k, top.size());
