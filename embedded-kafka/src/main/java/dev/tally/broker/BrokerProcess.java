@@ -96,7 +96,8 @@ public final class BrokerProcess implements AutoCloseable {
     private synchronized void launch() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                BrokerMain.class.getName(), "--dir", dataDir.toString(), "--port", Integer.toString(port));
+                BrokerMain.class.getName(), "--dir", dataDir.toString(), "--port", Integer.toString(port),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid()));
         Path log = dataDir.resolve("broker-process.log");
         Process child;
         try {

@@ -12,10 +12,10 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
-/** One combined broker+controller KRaft server, formatted on first use. Not thread-safe. */
+/** One combined broker+controller KRaft server, formatted on first use. Start and stop from one thread at a time. */
 final class KafkaNode {
     private final BrokerSettings settings;
-    private KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
 
     KafkaNode(BrokerSettings settings) {
         this.settings = settings;
