@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 /** A configuration that cannot be used, with every problem found in it (not just the first). */
 public final class ConfigException extends Exception {
     private final String source;
+    // Exceptions are Serializable and ConfigProblem is not; the message keeps the problems' text anyway.
     private final transient List<ConfigProblem> problems;
 
     public ConfigException(String source, List<ConfigProblem> problems) {
