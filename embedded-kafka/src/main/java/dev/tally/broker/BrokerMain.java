@@ -25,7 +25,7 @@ public final class BrokerMain {
             }
         }
         if (dir == null || args.length % 2 != 0) {
-            usage("--dir is required");
+            usage("--dir is required and every option needs a value");
         }
         KafkaNode node = new KafkaNode(BrokerSettings.forDir(dir, port, Map.of()));
         // SIGTERM runs shutdown hooks; a clean shutdown spares the next start a log recovery.
