@@ -82,8 +82,9 @@ final class DemoCommand implements Callable<Integer> {
         return TallyConfigLoader.parse(yaml, "examples/word-count.yaml", env);
     }
 
+    /** 90s, 5m, 1h: the units a demo needs, read as an ISO-8601 duration. */
     private static long parseSeconds(String d) {
-        return dev.tally.config.Durations.parse(d).toSeconds();
+        return Duration.parse("PT" + d.trim().toUpperCase(java.util.Locale.ROOT)).toSeconds();
     }
 
     static Duration window() {

@@ -44,7 +44,15 @@ final class DemoPrinter implements Runnable {
         KafkaClientSettings settings = new KafkaClientSettings(Map.of("bootstrap.servers", bootstrap));
         TreeMap<Long, TreeMap<String, Long>> pending = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.restoreConsumer("tally-demo-printer"))) {
-            consumer.subscribe(List.of(topic));
+            List<org.apache.kafka.common.TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && !stopping) {
+                // The job creates its sink topic when it starts; wait for it.
+                partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                sleepQuietly(200);
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -57,6 +65,14 @@ final class DemoPrinter implements Runnable {
                     pending.clear();
                 }
             }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -384,8 +384,11 @@ public final class JobRunner implements Runnable {
         }
         status.ready(false);
         for (Integer task : new ArrayList<>(toRestore)) {
+            long t0 = System.nanoTime();
             long replayed = restorer.restore(task);
             metrics.restoredRecords.increment(replayed);
+            log.info("job {}: task {} restored, {} changelog records replayed in {} ms", job.name(), task, replayed,
+                    (System.nanoTime() - t0) / 1_000_000);
             status.restored(replayed);
             tasks.put(task, new TaskAggregator(task, plan, store.checkpoint(task).meta(), System.currentTimeMillis()));
             toRestore.remove(task);
