@@ -1,0 +1,105 @@
+package dev.tally.bench;
+
+import dev.tally.broker.BrokerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,kstreams,tally]
+ * [--runs N] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
+ * measures every contender in its own JVM and prints one markdown table per workload.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Size size = Size.TINY;
+        String workloads = "W1,W2,W3,W4";
+        String contenders = "ceiling,kstreams,tally";
+        int runs = -1;
+        boolean keep = false;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> size = Size.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--workloads" -> workloads = args[++i];
+                case "--contenders" -> contenders = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--keep" -> keep = true;
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
+                        + " [--contenders ceiling,kstreams,tally] [--runs N] [--keep] [--out FILE]");
+            }
+        }
+        Path work = Files.createTempDirectory("tally-bench-");
+        var options = new Bench.Options(size, Workload.parse(workloads), parseContenders(contenders),
+                runs > 0 ? runs : size.defaultRuns, work, environment(), Duration.ofMinutes(30));
+        System.out.println("work dir " + work + ", load average " + loadAverage());
+        long t0 = System.nanoTime();
+        String report;
+        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), 0);
+        try {
+            System.out.println("broker " + broker.bootstrapServers() + " pid " + broker.pid());
+            report = new Bench(options, broker.bootstrapServers(), System.out).run();
+        } finally {
+            broker.close();
+        }
+        report += String.format(Locale.ROOT, "Whole run: %.0f s, finished %s, load average %s%n",
+                (System.nanoTime() - t0) / 1e9, Instant.now(), loadAverage());
+        System.out.println();
+        System.out.println(report);
+        if (out != null) {
+            Files.writeString(out, report);
+        }
+        if (!keep) {
+            deleteTree(work);
+        }
+    }
+
+    static List<Contender> parseContenders(String list) {
+        List<Contender> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "ceiling" -> out.add(new CeilingContender());
+                case "kstreams" -> out.add(new KafkaStreamsContender());
+                case "tally" -> out.add(new TallyContender());
+                case "" -> { }
+                default -> throw new IllegalArgumentException("unknown contender " + s);
+            }
+        }
+        return out;
+    }
+
+    /** Children run on the harness's own JVM and classpath (run.sh passes the bench classpath). */
+    static Contender.Environment environment() {
+        String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
+        String jar = System.getProperty("bench.agentJar");
+        Path repo = Path.of(System.getProperty("bench.repoRoot", ".")).toAbsolutePath().normalize();
+        return new Contender.Environment(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                classpath, List.of("-Xms256m", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-Dorg.slf4j.simpleLogger.showDateTime=true"), repo, jar == null ? null : Path.of(jar));
+    }
+
+    static String loadAverage() throws IOException {
+        Path p = Path.of("/proc/loadavg");
+        return Files.exists(p) ? String.join(" ", List.of(Files.readString(p).split(" ")).subList(0, 3)) : "n/a";
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

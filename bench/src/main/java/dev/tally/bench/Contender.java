@@ -1,0 +1,43 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Something measured on a job: a child process the harness starts, watches through its consumer
+ * group's committed offsets and /proc, and stops. Adding a contender is one small class.
+ */
+interface Contender {
+
+    /** Short name used on the command line and in tables: ceiling, kstreams, tally. */
+    String name();
+
+    /** The ceiling only reads; it has no output topic, so latency and restart do not apply. */
+    default boolean writesOutput() {
+        return true;
+    }
+
+    /** Writes whatever config the process needs under {@link Job#runDir()} and says how to start it. */
+    Launch prepare(Job job, Environment env) throws IOException;
+
+    /** What the harness knows that contenders need to launch a JVM like its own. */
+    record Environment(String javaBin, String classpath, List<String> jvmOptions, Path repoRoot,
+                       Path agentJar) {
+    }
+
+    /**
+     * How to start one run and how to recognise its footprint on the broker.
+     *
+     * @param groupId            consumer group whose committed offsets say how far it got
+     * @param heapPeakFile       where the process writes its peak heap when it stops
+     * @param internalTopic      its changelog and repartition topics (bytes written are summed)
+     * @param repartitionTopic   internal topics it also consumes: done means drained too
+     */
+    record Launch(List<String> command, Path workDir, Map<String, String> env, String groupId,
+                  Path stateDir, Path heapPeakFile, Predicate<String> internalTopic,
+                  Predicate<String> repartitionTopic) {
+    }
+}

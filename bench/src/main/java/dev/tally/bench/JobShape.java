@@ -1,0 +1,26 @@
+package dev.tally.bench;
+
+/** The windowed job each contender implements in its own way (the ceiling only decodes). */
+enum JobShape {
+    /** W1, W6: count per user, 30 s windows sliding 10 s, 5 s grace, emit changes. */
+    HOPPING_COUNT,
+    /** W2a: count per user, 1 h windows sliding 1 min, emit final. */
+    HOUR_SLIDING_FINAL,
+    /** W2b: count per user, 10 s tumbling, emit final. */
+    TUMBLING_FINAL,
+    /** W3: words of text lines with null keys, regrouped by word, 30 s windows sliding 10 s. */
+    WORD_COUNT,
+    /** W4, W5: sum of amount (and distinct users) per key, 1 min tumbling. */
+    KEYED_SUM;
+
+    /** The input this job reads. */
+    Input input() {
+        return switch (this) {
+            case HOPPING_COUNT, HOUR_SLIDING_FINAL, TUMBLING_FINAL -> Input.CLICKS;
+            case WORD_COUNT -> Input.LINES;
+            case KEYED_SUM -> Input.AMOUNTS;
+        };
+    }
+
+    enum Input { CLICKS, LINES, AMOUNTS }
+}

@@ -1,0 +1,51 @@
+package dev.tally.bench;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One contender's run of one workload, or the median of several. A failed run carries its reason
+ * and NaN figures.
+ *
+ * @param heapPeakBytes      -1 when the process did not report one
+ * @param internalBytesPerRecord bytes of its changelog and repartition topics per input record
+ */
+record RunResult(String contender, double recordsPerSec, double cpuSecondsPerMillion,
+                 long peakRssBytes, long heapPeakBytes, long stateBytes, double internalBytesPerRecord,
+                 double elapsedSeconds, String error) {
+
+    static RunResult failed(String contender, String error) {
+        return new RunResult(contender, Double.NaN, Double.NaN, -1, -1, -1, Double.NaN, Double.NaN, error);
+    }
+
+    boolean ok() {
+        return error == null;
+    }
+
+    /** Median of each figure over the successful runs; failed when none succeeded. */
+    static RunResult median(List<RunResult> runs) {
+        List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
+        if (ok.isEmpty()) {
+            return runs.get(runs.size() - 1);
+        }
+        return new RunResult(ok.get(0).contender(),
+                median(ok, RunResult::recordsPerSec), median(ok, RunResult::cpuSecondsPerMillion),
+                (long) median(ok, RunResult::peakRssBytes), (long) median(ok, RunResult::heapPeakBytes),
+                (long) median(ok, RunResult::stateBytes), median(ok, RunResult::internalBytesPerRecord),
+                median(ok, RunResult::elapsedSeconds), null);
+    }
+
+    static double median(List<RunResult> runs, ToDoubleFunction<RunResult> figure) {
+        double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    @Override
+    public String toString() {
+        return ok() ? String.format("%s %.0f rec/s, %.1f CPU s/M, RSS %s, heap %s, state %s, %.1f B/rec, %.1f s",
+                contender, recordsPerSec, cpuSecondsPerMillion, Table.bytes(peakRssBytes), Table.bytes(heapPeakBytes),
+                Table.bytes(stateBytes), internalBytesPerRecord, elapsedSeconds)
+                : contender + " failed: " + error;
+    }
+}

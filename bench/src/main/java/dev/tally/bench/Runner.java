@@ -1,0 +1,74 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.TopicPartition;
+
+/** Measures one contender on one job: from process start until its group has committed the input. */
+final class Runner {
+
+    private static final long POLL_MS = 100;
+
+    private final BrokerView broker;
+    private final Contender.Environment env;
+    private final Duration timeout;
+
+    Runner(BrokerView broker, Contender.Environment env, Duration timeout) {
+        this.broker = broker;
+        this.env = env;
+        this.timeout = timeout;
+    }
+
+    Contender.Environment environment() {
+        return env;
+    }
+
+    BrokerView broker() {
+        return broker;
+    }
+
+    RunResult measure(Contender contender, Job job, long inputRecords) throws Exception {
+        Contender.Launch launch = contender.prepare(job, env);
+        Map<TopicPartition, Long> ends = broker.endOffsets(List.of(job.inputTopic()));
+        double elapsed;
+        double cpu;
+        long rss;
+        long state;
+        long internal;
+        try (Running run = Running.start(launch, job.runDir().resolve(contender.name() + ".log"))) {
+            String failure = awaitCaughtUp(run, launch, ends);
+            if (failure != null) {
+                return RunResult.failed(contender.name(), failure);
+            }
+            elapsed = run.elapsedSeconds();
+            cpu = run.tree().cpuSeconds();
+            rss = run.tree().peakRssBytes();
+            state = ProcessTree.diskUsage(launch.stateDir());
+            internal = broker.logBytes(launch.internalTopic());
+        }
+        long heap = HeapPeak.read(launch.heapPeakFile());
+        return new RunResult(contender.name(), inputRecords / elapsed, cpu * 1e6 / inputRecords, rss, heap,
+                state, (double) internal / inputRecords, elapsed, null);
+    }
+
+    /** Null once caught up; otherwise why not (process died, or the time limit passed). */
+    String awaitCaughtUp(Running run, Contender.Launch launch, Map<TopicPartition, Long> ends)
+            throws ExecutionException, InterruptedException, IOException {
+        while (true) {
+            run.tree().sample();
+            if (broker.caughtUp(launch.groupId(), ends, launch.repartitionTopic())) {
+                return null;
+            }
+            if (!run.alive()) {
+                return "exited before catching up: " + run.logTail();
+            }
+            if (run.elapsedSeconds() > timeout.toSeconds()) {
+                return "not caught up after " + timeout.toSeconds() + " s";
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tally itself: {@code bin/tally run -c <yaml>} from the repository root, one job per run. Its
+ * consumer group is {@code tally-<job name>}.
+ */
+final class TallyContender implements Contender {
+
+    @Override
+    public String name() {
+        return "tally";
+    }
+
+    @Override
+    public Launch prepare(Job job, Environment env) throws IOException {
+        Files.createDirectories(job.stateDir());
+        var yaml = job.runDir().resolve("tally.yaml");
+        Files.writeString(yaml, yaml(job));
+        var heapFile = job.runDir().resolve("heap-peak.txt");
+        Map<String, String> vars = new HashMap<>();
+        vars.put("JAVA_OPTS", String.join(" ", env.jvmOptions()));
+        if (env.agentJar() != null && Files.exists(env.agentJar())) {
+            vars.put("JAVA_TOOL_OPTIONS", "-javaagent:" + env.agentJar() + "=" + heapFile);
+        }
+        var command = List.of(env.repoRoot().resolve("bin/tally").toString(), "run", "-c", yaml.toString());
+        String job0 = job.name();
+        return new Launch(command, env.repoRoot(), vars, "tally-" + job0, job.stateDir(), heapFile,
+                t -> t.contains(job0) && (t.contains("changelog") || t.contains("repartition")),
+                t -> t.contains(job0) && t.contains("repartition"));
+    }
+
+    /** The job in the config module's YAML format. */
+    static String yaml(Job job) {
+        var y = new StringBuilder()
+                .append("kafka: { bootstrap.servers: \"").append(job.bootstrapServers()).append("\" }\n")
+                .append("state: { dir: ").append(job.stateDir()).append(", memory: 256MB }\n")
+                .append("http: { enabled: false }\n")
+                .append("jobs:\n")
+                .append("  - name: ").append(job.name()).append('\n');
+        String eventTime = "    time: { type: event, field: ts, format: epoch-millis, grace: 5s }\n";
+        switch (job.shape()) {
+            case HOPPING_COUNT -> y.append(jsonSource(job)).append("    key: { record-key: true }\n")
+                    .append(eventTime)
+                    .append("    window: { type: hopping, size: 30s, slide: 10s }\n")
+                    .append("    aggregates: { count: count }\n")
+                    .append("    emit: changes\n");
+            case HOUR_SLIDING_FINAL -> y.append(jsonSource(job)).append("    key: { record-key: true }\n")
+                    .append(eventTime)
+                    .append("    window: { type: hopping, size: 1h, slide: 1m }\n")
+                    .append("    aggregates: { count: count }\n")
+                    .append("    emit: final\n");
+            case TUMBLING_FINAL -> y.append(jsonSource(job)).append("    key: { record-key: true }\n")
+                    .append(eventTime)
+                    .append("    window: { type: tumbling, size: 10s }\n")
+                    .append("    aggregates: { count: count }\n")
+                    .append("    emit: final\n");
+            case WORD_COUNT -> y.append("    source: { topic: ").append(job.inputTopic()).append(", format: text }\n")
+                    .append("    transform:\n")
+                    .append("      - split: { field: line, pattern: '\\W+', as: word }\n")
+                    .append("      - lowercase: word\n")
+                    .append("      - filter: \"word != ''\"\n")
+                    .append("    key: { field: word }\n")
+                    .append("    time: { type: log-append, grace: 5s }\n")
+                    .append("    window: { type: hopping, size: 30s, slide: 10s }\n")
+                    .append("    aggregates: { count: count }\n")
+                    .append("    emit: changes\n");
+            case KEYED_SUM -> y.append(jsonSource(job)).append("    key: { record-key: true }\n")
+                    .append(eventTime)
+                    .append("    window: { type: tumbling, size: 1m }\n")
+                    .append("    aggregates: { total: { sum: amount }, distinct: { count_distinct: user } }\n")
+                    .append("    emit: changes\n");
+        }
+        return y.append("    batch: { interval: 1s, max-records: 200000 }\n")
+                .append("    sink: { topic: ").append(job.outputTopic()).append(" }\n")
+                .toString();
+    }
+
+    private static String jsonSource(Job job) {
+        return "    source: { topic: " + job.inputTopic() + ", format: json }\n";
+    }
+}
