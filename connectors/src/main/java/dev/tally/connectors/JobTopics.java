@@ -61,11 +61,14 @@ public final class JobTopics {
 
     /**
      * Changelog: compacted for the latest value of each pane, and deleted by age once every window
-     * holding a pane has closed, so no per-pane tombstone is needed when panes expire.
+     * holding a pane has closed, so no per-pane tombstone is needed when panes expire. A negative
+     * retention (global windows: state lives until its key goes idle) keeps it compacted only.
      */
     public static Map<String, String> changelogConfigs(long retentionMs) {
-        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(retentionMs),
-                "min.compaction.lag.ms", "0");
+        if (retentionMs < 0) {
+            return Map.of("cleanup.policy", "compact");
+        }
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(retentionMs));
     }
 
     public static Admin admin(Properties props) {

@@ -1,5 +1,6 @@
 package dev.tally.engine.batch;
 
+import dev.tally.config.WindowConfig;
 import dev.tally.engine.aggregate.Accumulator;
 
 import java.nio.charset.StandardCharsets;
@@ -13,27 +14,39 @@ import java.util.Map;
 public final class Combiner {
     private final JobPlan plan;
     private final HashMap<String, KeyPanes> partials = new HashMap<>();
+    private final HashMap<String, KeySessions> sessions = new HashMap<>();
+    private final long sessionGap;
 
     public Combiner(JobPlan plan) {
         this.plan = plan;
+        this.sessionGap = plan.job.window().type() == WindowConfig.Type.SESSION ? plan.job.window().gap().toMillis() : 0;
+    }
+
+    /** Panes for tumbling and hopping windows, one slot for a global window. */
+    private long slot(long eventTime) {
+        return plan.window == null ? GlobalWindowOperator.STATE : plan.window.pane(eventTime);
     }
 
     public void add(String key, long eventTime, Object[] inputs) {
+        if (sessionGap > 0) {
+            sessions.computeIfAbsent(key, k -> new KeySessions()).add(eventTime, inputs, sessionGap, plan);
+            return;
+        }
         KeyPanes kp = partials.get(key);
         if (kp == null) {
             kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
             partials.put(key, kp);
         }
-        Accumulator[] acc = kp.delta(plan.window.pane(eventTime), eventTime, plan::newAccumulators);
+        Accumulator[] acc = kp.delta(slot(eventTime), eventTime, plan::newAccumulators);
         for (int i = 0; i < acc.length; i++) {
             acc[i].add(inputs[i], eventTime);
         }
     }
 
-    /** Receives each partial aggregate of the batch. */
+    /** Receives each partial aggregate of the batch: a pane (or session start) and its latest event time. */
     @FunctionalInterface
     public interface PartialSink {
-        void partial(byte[] key, long pane, long maxEventTime, byte[] encodedPartial);
+        void partial(byte[] key, long start, long maxEventTime, byte[] encodedPartial);
     }
 
     /** Hands every partial to the sink, encoded, and empties the combiner. */
@@ -44,15 +57,24 @@ public final class Combiner {
                 sink.partial(kp.keyBytes, kp.panes[i], kp.maxTimes[i], plan.encode(kp.deltas[i]));
             }
         }
+        for (Map.Entry<String, KeySessions> e : sessions.entrySet()) {
+            byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+            KeySessions ks = e.getValue();
+            for (int i = 0; i < ks.size(); i++) {
+                sink.partial(key, ks.bounds.get(i).start(), ks.bounds.get(i).end(), plan.encode(ks.values.get(i)));
+            }
+        }
         partials.clear();
+        sessions.clear();
     }
 
     /** Forgets the batch (it was aborted). */
     public void clear() {
         partials.clear();
+        sessions.clear();
     }
 
     public boolean isEmpty() {
-        return partials.isEmpty();
+        return partials.isEmpty() && sessions.isEmpty();
     }
 }

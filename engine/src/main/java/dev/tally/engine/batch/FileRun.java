@@ -54,6 +54,11 @@ public final class FileRun {
             }
 
             @Override
+            public void retract(int task, String key, long start, long end) {
+                windows.remove(start + "\u0000" + key);
+            }
+
+            @Override
             public void changelog(int task, long pane, byte[] key, byte[] value) {
             }
 
@@ -63,7 +68,7 @@ public final class FileRun {
         };
         try (PaneStore store = StateStores.inMemory()) {
             long now = System.currentTimeMillis();
-            TaskAggregator task = new TaskAggregator(0, plan, null, now);
+            WindowOperator task = WindowOperator.create(0, plan, store, null, now);
             boolean[] late = new boolean[1];
             for (int i = 0; i < values.size(); i++) {
                 long time = times == null ? now : times[i];
@@ -93,11 +98,11 @@ public final class FileRun {
         return new Result(sorted, rejected);
     }
 
-    private static void finish(TaskAggregator task, PaneStore store, long now, BatchSink sink) {
+    private static void finish(WindowOperator task, PaneStore store, long now, BatchSink sink) {
         try (StoreBatch writes = store.newBatch()) {
-            task.finishBatch(store, now, sink, writes);
+            task.onBatchEnd(store, now, sink, writes);
             store.apply(writes);
-            task.committed();
+            task.onCommit();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.engine.batch;
 
 import dev.tally.config.JobConfig;
 import dev.tally.config.TimeConfig;
+import dev.tally.config.WindowConfig;
 import dev.tally.engine.aggregate.Accumulator;
 import dev.tally.engine.aggregate.AggregateFunction;
 import dev.tally.engine.aggregate.Aggregates;
@@ -15,6 +16,7 @@ public final class JobPlan {
     final JobConfig job;
     final List<AggregateFunction> functions;
     final PaneCodec codec;
+    /** Panes of tumbling and hopping windows; null for session and global windows. */
     final WindowSpec window;
     final long graceMs;
     final boolean processingTime;
@@ -26,7 +28,8 @@ public final class JobPlan {
         this.job = job;
         this.functions = Aggregates.of(job.aggregates());
         this.codec = new PaneCodec(functions);
-        this.window = new WindowSpec(job.window());
+        WindowConfig.Type type = job.window().type();
+        this.window = type == WindowConfig.Type.TUMBLING || type == WindowConfig.Type.HOPPING ? new WindowSpec(job.window()) : null;
         TimeConfig time = job.time();
         this.graceMs = time == null || time.grace() == null ? 0 : time.grace().toMillis();
         this.processingTime = time == null || time.type() == TimeConfig.Type.PROCESSING;
@@ -59,16 +62,16 @@ public final class JobPlan {
         return codec.decode(bytes);
     }
 
-    public WindowConfigView window() {
-        return new WindowConfigView(window.size, window.slide);
-    }
-
-    public long graceMs() {
-        return graceMs;
-    }
-
-    /** The window size and slide in millis, for topic retention and status. */
-    public record WindowConfigView(long size, long slide) {
+    /**
+     * How long state must outlive its last update: size + grace for panes, gap + grace for
+     * sessions; -1 (forever) for global windows. Derived, never a separate setting.
+     */
+    public long retentionMs() {
+        return switch (job.window().type()) {
+            case TUMBLING, HOPPING -> window.size + graceMs;
+            case SESSION -> job.window().gap().toMillis() + graceMs;
+            case GLOBAL -> -1;
+        };
     }
 
     static void mergeInto(Accumulator[] into, Accumulator[] from) {

@@ -42,10 +42,6 @@ final class PaneView {
         panes.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(pane, bytes);
     }
 
-    long firstPane(String key) {
-        return panes.get(key).firstKey();
-    }
-
     private Accumulator[] get(String key, byte[] keyBytes, long pane) {
         TreeMap<Long, Object> byPane = panes.computeIfAbsent(key, k -> new TreeMap<>());
         Object v = byPane.get(pane);
@@ -60,27 +56,47 @@ final class PaneView {
         return v == ABSENT ? null : (Accumulator[]) v;
     }
 
-    /** Emits every window of the key starting in [firstStart, lastStart] that holds at least one record. */
-    void emitWindows(String key, byte[] keyBytes, long firstStart, long lastStart, BatchSink out) {
-        for (long start = firstStart; start <= lastStart; start += window.slide) {
-            Accumulator[] merged = null;
-            for (long p = start; p < start + window.size; p += window.paneWidth) {
-                Accumulator[] v = get(key, keyBytes, p);
-                if (v == null) {
-                    continue;
+    /** The panes of the key the view knows of (scanned or overlaid), ascending. */
+    long[] knownPanes(String key) {
+        TreeMap<Long, Object> byPane = panes.get(key);
+        return byPane == null ? new long[0] : byPane.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Emits every window of the key that starts in [firstStart, lastStart] and holds one of the
+     * given panes (ascending). Windows over empty panes only are never visited, however far apart
+     * the panes are.
+     */
+    void emitWindows(String key, byte[] keyBytes, long[] sortedPanes, long firstStart, long lastStart, BatchSink out) {
+        long next = firstStart;
+        for (long pane : sortedPanes) {
+            long from = Math.max(next, window.firstWindowStart(pane));
+            long to = Math.min(lastStart, window.lastWindowStart(pane));
+            for (long start = from; start <= to; start += window.slide) {
+                emitWindow(key, keyBytes, start, out);
+                next = start + window.slide;
+                if (start > Long.MAX_VALUE - window.slide) {
+                    return;
                 }
-                if (merged == null) {
-                    merged = JobPlan.copy(v);
-                } else {
-                    JobPlan.mergeInto(merged, v);
-                }
             }
-            if (merged != null) {
-                out.window(task, key, start, start + window.size, merged);
+        }
+    }
+
+    private void emitWindow(String key, byte[] keyBytes, long start, BatchSink out) {
+        Accumulator[] merged = null;
+        for (long p = start; p < start + window.size; p += window.paneWidth) {
+            Accumulator[] v = get(key, keyBytes, p);
+            if (v == null) {
+                continue;
             }
-            if (start > Long.MAX_VALUE - window.slide) {
-                break;
+            if (merged == null) {
+                merged = JobPlan.copy(v);
+            } else {
+                JobPlan.mergeInto(merged, v);
             }
+        }
+        if (merged != null) {
+            out.window(task, key, start, start + window.size, merged);
         }
     }
 }

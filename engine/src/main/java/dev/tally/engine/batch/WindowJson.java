@@ -9,7 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The output value of a window: {"key":..,"start":..,"end":..,"<aggregate>":..} in the job's aggregate order. */
+/**
+ * The output value of a window: {"key":..,"start":..,"end":..,"<aggregate>":..} in the job's aggregate
+ * order. Sessions: start and end are the times of their first and last event. Global: {"key","updated",...}.
+ */
 public final class WindowJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final JobPlan plan;
@@ -26,8 +29,7 @@ public final class WindowJson {
             g.setCodec(MAPPER);
             g.writeStartObject();
             g.writeStringField("key", key);
-            g.writeNumberField("start", start);
-            g.writeNumberField("end", end);
+            writeBounds(g, start, end);
             for (int i = 0; i < value.length; i++) {
                 g.writeFieldName(plan.functions.get(i).name());
                 g.writeObject(value[i].result());
@@ -37,5 +39,30 @@ public final class WindowJson {
             throw new UncheckedIOException("cannot write window JSON", e);
         }
         return buffer.toByteArray();
+    }
+
+    /** A session that was merged into a larger one: readers drop the window (key, start, end). */
+    public byte[] retraction(String key, long start, long end) {
+        buffer.reset();
+        try (JsonGenerator g = factory.createGenerator(buffer)) {
+            g.writeStartObject();
+            g.writeStringField("key", key);
+            writeBounds(g, start, end);
+            g.writeBooleanField("retracted", true);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write window JSON", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Global windows have no bounds, only the time of their last update. */
+    private static void writeBounds(JsonGenerator g, long start, long end) throws IOException {
+        if (start == Long.MIN_VALUE) {
+            g.writeNumberField("updated", end);
+        } else {
+            g.writeNumberField("start", start);
+            g.writeNumberField("end", end);
+        }
     }
 }

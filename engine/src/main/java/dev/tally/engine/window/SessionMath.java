@@ -69,6 +69,24 @@ public final class SessionMath {
         return new Merge(first, last, start, end);
     }
 
+    /**
+     * Where a run of events spanning {@code [start, end]} (already one session by itself: a batch's
+     * mini-session, or a partial from upstream) lands among a key's sessions: it joins every session
+     * whose cover overlaps its own cover {@code [start, end + gap)}.
+     */
+    public static Merge mergeInterval(List<Session> sessions, long start, long end, long gap) {
+        if (gap <= 0) {
+            throw new IllegalArgumentException("session gap must be positive, got " + gap);
+        }
+        int first = firstEndingAfter(sessions, start, gap);
+        int last = firstStartingFrom(sessions, end, gap);
+        if (first >= last) {
+            return new Merge(first, first, start, end);
+        }
+        return new Merge(first, last, Math.min(start, sessions.get(first).start()),
+                Math.max(end, sessions.get(last - 1).end()));
+    }
+
     /** The end (exclusive) of the time a session covers: {@code end + gap}, saturating at {@code Long.MAX_VALUE}. */
     public static long coverEnd(long sessionEnd, long gap) {
         return sessionEnd > Long.MAX_VALUE - gap ? Long.MAX_VALUE : sessionEnd + gap;

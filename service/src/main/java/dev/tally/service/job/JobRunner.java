@@ -6,7 +6,7 @@ import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.engine.aggregate.Accumulator;
 import dev.tally.engine.batch.Combiner;
 import dev.tally.engine.batch.JobPlan;
-import dev.tally.engine.batch.TaskAggregator;
+import dev.tally.engine.batch.WindowOperator;
 import dev.tally.engine.batch.WindowJson;
 import dev.tally.engine.record.BadRecordException;
 import dev.tally.engine.record.KeyedEventSink;
@@ -65,7 +65,7 @@ public final class JobRunner implements Runnable {
     private final CrashHook crash = CrashHook.fromSystemProperties();
     private final JobStatus status;
 
-    private final Map<Integer, TaskAggregator> tasks = new TreeMap<>();
+    private final Map<Integer, WindowOperator> tasks = new TreeMap<>();
     private final TreeSet<Integer> toRestore = new TreeSet<>();
     private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
@@ -82,7 +82,7 @@ public final class JobRunner implements Runnable {
     private final Map<TopicPartition, OffsetAndMetadata> failFastOffsets = new HashMap<>();
 
     // The event sink of the direct (no repartition) path, reused for every record.
-    private TaskAggregator currentTask;
+    private WindowOperator currentTask;
     private boolean currentLate;
     private final KeyedEventSink foldSink = this::foldDirect;
     private final KeyedEventSink combineSink;
@@ -145,7 +145,7 @@ public final class JobRunner implements Runnable {
             if (combiner != null) {
                 JobTopics.ensure(admin, topics.repartition(), partitions, Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
             }
-            long retention = Duration.ofDays(7).toMillis() + plan.window().size() + plan.graceMs();
+            long retention = plan.retentionMs() < 0 ? -1 : Duration.ofDays(7).toMillis() + plan.retentionMs();
             JobTopics.ensure(admin, topics.changelog(), partitions, JobTopics.changelogConfigs(retention));
             JobTopics.ensure(admin, job.deadLetterTopic(), partitions, Map.of());
             JobTopics.ensure(admin, job.sink().topic(), partitions, Map.of());
@@ -246,8 +246,8 @@ public final class JobRunner implements Runnable {
         }
     }
 
-    private TaskAggregator task(int partition) {
-        TaskAggregator t = tasks.get(partition);
+    private WindowOperator task(int partition) {
+        WindowOperator t = tasks.get(partition);
         if (t == null) {
             throw new IllegalStateException("record for task " + partition + " which is not restored");
         }
@@ -277,12 +277,12 @@ public final class JobRunner implements Runnable {
         KafkaBatchSink sink = new KafkaBatchSink(out, json, job.sink().topic(), topics.changelog());
         long now = System.currentTimeMillis();
         try (StoreBatch writes = store.newBatch()) {
-            for (TaskAggregator t : tasks.values()) {
-                t.finishBatch(store, now, sink, writes);
+            for (WindowOperator t : tasks.values()) {
+                t.onBatchEnd(store, now, sink, writes);
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit();
             if (out.isEmpty() && offsets.equals(lastCommitted)) {
-                tasks.values().forEach(TaskAggregator::committed);
+                tasks.values().forEach(WindowOperator::onCommit);
                 return;
             }
             long t0 = System.nanoTime();
@@ -294,14 +294,14 @@ public final class JobRunner implements Runnable {
                 return;
             }
             metrics.commitLatency.record(Duration.ofNanos(System.nanoTime() - t0));
-            for (TaskAggregator t : tasks.values()) {
+            for (WindowOperator t : tasks.values()) {
                 long end = tx.changelogEnd(t.task());
                 if (end >= 0) {
                     writes.checkpoint(t.task(), new TaskCheckpoint(end, t.clockBytes()));
                 }
             }
             store.apply(writes);
-            tasks.values().forEach(TaskAggregator::committed);
+            tasks.values().forEach(WindowOperator::onCommit);
             lastCommitted = offsets;
             deadLetters.clear();
             failFastOffsets.clear();
@@ -390,7 +390,7 @@ public final class JobRunner implements Runnable {
             log.info("job {}: task {} restored, {} changelog records replayed in {} ms", job.name(), task, replayed,
                     (System.nanoTime() - t0) / 1_000_000);
             status.restored(replayed);
-            tasks.put(task, new TaskAggregator(task, plan, store.checkpoint(task).meta(), System.currentTimeMillis()));
+            tasks.put(task, WindowOperator.create(task, plan, store, store.checkpoint(task).meta(), System.currentTimeMillis()));
             toRestore.remove(task);
             TopicPartition tp = new TopicPartition(aggregateTopic, task);
             if (consumer.assignment().contains(tp)) {

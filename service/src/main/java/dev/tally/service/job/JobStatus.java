@@ -1,6 +1,6 @@
 package dev.tally.service.job;
 
-import dev.tally.engine.batch.TaskAggregator;
+import dev.tally.engine.batch.WindowOperator;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.Collection;
@@ -56,7 +56,7 @@ public final class JobStatus {
         restoredRecords += records;
     }
 
-    void committed(long wallMillis, Map<Integer, TaskAggregator> tasks) {
+    void committed(long wallMillis, Map<Integer, WindowOperator> tasks) {
         lastCommitMillis = wallMillis;
         Map<Integer, Long> w = new TreeMap<>();
         tasks.forEach((k, t) -> w.put(k, t.watermark()));

@@ -30,6 +30,14 @@ final class KafkaBatchSink implements BatchSink {
     }
 
     @Override
+    public void retract(int task, String key, long start, long end) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        // A dropped global key is a plain tombstone; a merged session names the window it retracts.
+        out.add(new ProducerRecord<>(sinkTopic, k, start == Long.MIN_VALUE ? null : json.retraction(key, start, end)));
+        windows++;
+    }
+
+    @Override
     public void changelog(int task, long pane, byte[] key, byte[] value) {
         out.add(new ProducerRecord<>(changelogTopic, task, InternalRecords.paneKey(pane, key), value));
     }

@@ -11,32 +11,31 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One task's windows: folds records (or partial aggregates from the repartition topic) into the
+ * Tumbling and hopping windows of one task, kept as panes of gcd(size, slide): folds records (or partial aggregates from the repartition topic) into the
  * batch cache, and at the end of a batch turns the cache into changelog bytes, store writes and
  * window results. Nothing here touches the store before the batch committed; the caller applies
  * {@code writes} only after the Kafka transaction returned.
  */
-public final class TaskAggregator {
+final class HoppingWindowOperator implements WindowOperator {
     private final int task;
     private final JobPlan plan;
     private final WindowSpec window;
     private TaskClock clock;
-    private TaskClock committedClock;
     private final HashMap<String, KeyPanes> dirty = new HashMap<>();
 
-    public TaskAggregator(int task, JobPlan plan, byte[] clockMeta, long wallNow) {
+    HoppingWindowOperator(int task, JobPlan plan, byte[] clockMeta, long wallNow) {
         this.task = task;
         this.plan = plan;
         this.window = plan.window;
         this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
-        this.committedClock = clock.copy();
     }
 
+    @Override
     public int task() {
         return task;
     }
 
-    /** Folds one event; false when it is late (every window of its pane is closed) and was not folded. */
+    @Override
     public boolean fold(String key, long eventTime, Object[] inputs, long wallNow) {
         clock.observe(eventTime, wallNow);
         long pane = window.pane(eventTime);
@@ -50,7 +49,7 @@ public final class TaskAggregator {
         return true;
     }
 
-    /** Merges a partial aggregate combined upstream; false when its pane is already closed. */
+    @Override
     public boolean mergePartial(String key, long pane, long maxEventTime, Accumulator[] partial, long wallNow) {
         clock.observe(maxEventTime, wallNow);
         if (window.isPaneClosed(pane, clock.watermark())) {
@@ -70,28 +69,19 @@ public final class TaskAggregator {
         return kp;
     }
 
-    public boolean hasChanges() {
-        return !dirty.isEmpty();
-    }
-
+    @Override
     public long watermark() {
         return clock.watermark();
     }
 
-    /** The task clock, stored with the task's checkpoint. */
+    @Override
     public byte[] clockBytes() {
         return clock.toBytes();
     }
 
-    public long streamTime() {
-        return clock.streamTime();
-    }
-
-    /**
-     * Ends the batch for this task: advances time, writes the full value of every changed pane to
-     * the changelog and {@code writes}, emits windows per the emit mode, expires dead panes.
-     */
-    public void finishBatch(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
+    /** Writes the full value of every changed pane, emits per the emit mode, expires dead panes in bulk. */
+    @Override
+    public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
         if (plan.processingTime) {
             clock.followWallClock(wallNow, plan.processingTimeLagMs());
         } else if (plan.idleTimeoutMs > 0) {
@@ -135,14 +125,9 @@ public final class TaskAggregator {
         long firstOpen = window.firstOpenWindowStart(oldWm);
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
-            long lo = Long.MAX_VALUE;
-            long hi = Long.MIN_VALUE;
-            for (int i = 0; i < kp.size; i++) {
-                lo = Math.min(lo, window.firstWindowStart(kp.panes[i]));
-                hi = Math.max(hi, window.lastWindowStart(kp.panes[i]));
-            }
-            lo = Math.max(lo, firstOpen);
-            view.emitWindows(e.getKey(), kp.keyBytes, lo, hi, out);
+            long[] panes = java.util.Arrays.copyOf(kp.panes, kp.size);
+            java.util.Arrays.sort(panes);
+            view.emitWindows(e.getKey(), kp.keyBytes, panes, firstOpen, Long.MAX_VALUE, out);
         }
     }
 
@@ -151,12 +136,12 @@ public final class TaskAggregator {
         if (newWm == TaskClock.NO_TIME || newWm <= oldWm) {
             return;
         }
-        long firstStart = oldWm == TaskClock.NO_TIME ? Long.MIN_VALUE : window.firstOpenWindowStart(oldWm);
+        long firstStart = window.firstOpenWindowStart(oldWm);
         long lastStart = window.firstOpenWindowStart(newWm) - window.slide;
         if (lastStart < firstStart) {
             return;
         }
-        long toPane = lastStart + window.size;
+        long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
         TreeMap<String, byte[]> keys = new TreeMap<>();
         try (PaneCursor c = store.scan(task, firstStart, toPane)) {
             while (c.next()) {
@@ -169,30 +154,22 @@ public final class TaskAggregator {
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
             for (int i = 0; i < kp.size; i++) {
-                if (kp.panes[i] < toPane) {
+                if (kp.panes[i] >= firstStart && kp.panes[i] < toPane) {
                     keys.putIfAbsent(e.getKey(), kp.keyBytes);
                 }
             }
         }
         for (Map.Entry<String, byte[]> k : keys.entrySet()) {
-            long lo = firstStart == Long.MIN_VALUE ? window.firstWindowStart(view.firstPane(k.getKey())) : firstStart;
-            view.emitWindows(k.getKey(), k.getValue(), lo, lastStart, out);
+            view.emitWindows(k.getKey(), k.getValue(), view.knownPanes(k.getKey()), firstStart, lastStart, out);
         }
     }
 
-    /** The batch committed: its clock is the new rollback point. */
-    public void committed() {
-        committedClock = clock.copy();
+    @Override
+    public void onCommit() {
         dirty.clear();
     }
 
-    /** The batch was aborted: forget its folds and its time. */
-    public void rolledBack() {
-        clock = committedClock.copy();
-        dirty.clear();
-    }
-
-    /** For {@code tally test}: end of input closes every window. */
+    @Override
     public void closeAll(long wallNow) {
         clock.observe(Long.MAX_VALUE - plan.graceMs - window.size, wallNow);
     }

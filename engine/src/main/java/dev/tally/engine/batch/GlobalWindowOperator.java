@@ -1,0 +1,171 @@
+package dev.tally.engine.batch;
+
+import dev.tally.engine.aggregate.Accumulator;
+import dev.tally.state.PaneCursor;
+import dev.tally.state.PaneStore;
+import dev.tally.state.StoreBatch;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A running aggregate per key with no window: Spark's {@code updateStateByKey}. Every batch emits
+ * the keys it changed. With an idle timeout, a key not updated for that long (by the task's
+ * watermark) is dropped and a tombstone emitted; a marker at pane {@code lastEventTime + timeout}
+ * finds those keys by a range scan.
+ */
+final class GlobalWindowOperator implements WindowOperator {
+    /** Pane slot of a key's state: after every expiry marker, so bulk expiry never touches it. */
+    static final long STATE = Long.MAX_VALUE;
+    private static final byte[] MARKER = new byte[0];
+
+    private final int task;
+    private final JobPlan plan;
+    private final TaskClock clock;
+    /** 0: keep keys forever. */
+    private final long idleTimeout;
+    private final HashMap<String, KeyPanes> dirty = new HashMap<>();
+
+    GlobalWindowOperator(int task, JobPlan plan, byte[] clockMeta, long wallNow) {
+        this.task = task;
+        this.plan = plan;
+        this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.idleTimeout = plan.job.window().idleTimeout() == null ? 0 : plan.job.window().idleTimeout().toMillis();
+    }
+
+    @Override
+    public int task() {
+        return task;
+    }
+
+    @Override
+    public boolean fold(String key, long eventTime, Object[] inputs, long wallNow) {
+        clock.observe(eventTime, wallNow);
+        Accumulator[] acc = delta(key, eventTime);
+        for (int i = 0; i < acc.length; i++) {
+            acc[i].add(inputs[i], eventTime);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean mergePartial(String key, long start, long end, Accumulator[] partial, long wallNow) {
+        clock.observe(end, wallNow);
+        JobPlan.mergeInto(delta(key, end), partial);
+        return true;
+    }
+
+    private Accumulator[] delta(String key, long time) {
+        KeyPanes kp = dirty.get(key);
+        if (kp == null) {
+            kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
+            dirty.put(key, kp);
+        }
+        return kp.delta(STATE, time, plan::newAccumulators);
+    }
+
+    @Override
+    public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
+        if (plan.processingTime) {
+            clock.followWallClock(wallNow, plan.processingTimeLagMs());
+        } else if (plan.idleTimeoutMs > 0) {
+            clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
+        }
+        long oldWm = clock.emittedWatermark();
+        long newWm = clock.watermark();
+        Map<String, Long> lastUpdate = new HashMap<>();
+        for (Map.Entry<String, KeyPanes> e : new TreeMap<>(dirty).entrySet()) {
+            KeyPanes kp = e.getValue();
+            byte[] stored = store.get(task, STATE, kp.keyBytes);
+            Accumulator[] full = kp.deltas[0];
+            long last = kp.maxTimes[0];
+            if (stored != null) {
+                ByteBuffer b = ByteBuffer.wrap(stored);
+                long storedLast = b.getLong();
+                Accumulator[] prev = plan.decodePartial(b);
+                JobPlan.mergeInto(prev, full);
+                full = prev;
+                if (idleTimeout > 0 && storedLast != last) {
+                    writes.delete(task, storedLast + idleTimeout, kp.keyBytes);
+                    out.changelog(task, storedLast + idleTimeout, kp.keyBytes, null);
+                }
+                last = Math.max(last, storedLast);
+            }
+            byte[] encoded = plan.encode(full);
+            byte[] value = ByteBuffer.allocate(8 + encoded.length).putLong(last).put(encoded).array();
+            writes.put(task, STATE, kp.keyBytes, value);
+            out.changelog(task, STATE, kp.keyBytes, value);
+            if (idleTimeout > 0) {
+                writes.put(task, last + idleTimeout, kp.keyBytes, MARKER);
+                out.changelog(task, last + idleTimeout, kp.keyBytes, MARKER);
+            }
+            lastUpdate.put(e.getKey(), last);
+            out.window(task, e.getKey(), Long.MIN_VALUE, last, full);
+        }
+        if (idleTimeout > 0 && newWm != TaskClock.NO_TIME && newWm > oldWm) {
+            expireIdle(store, oldWm, newWm, lastUpdate, out, writes);
+        }
+        if (!dirty.isEmpty() || newWm != oldWm) {
+            clock.markEmitted(newWm);
+            out.taskMeta(task, clock.toBytes());
+        }
+    }
+
+    /** Keys whose last update is more than the idle timeout behind the watermark: dropped, with a tombstone. */
+    private void expireIdle(PaneStore store, long oldWm, long newWm, Map<String, Long> updatedNow,
+                            BatchSink out, StoreBatch writes) {
+        long from = oldWm == TaskClock.NO_TIME ? Long.MIN_VALUE : oldWm + 1;
+        long to = newWm >= STATE - 1 ? STATE - 1 : newWm + 1;
+        TreeMap<String, byte[]> candidates = new TreeMap<>();
+        try (PaneCursor c = store.scan(task, from, to)) {
+            while (c.next()) {
+                candidates.put(new String(c.key(), StandardCharsets.UTF_8), c.key());
+            }
+        }
+        updatedNow.forEach((k, last) -> {
+            if (last + idleTimeout <= newWm) {
+                candidates.put(k, k.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        for (Map.Entry<String, byte[]> k : candidates.entrySet()) {
+            Long last = updatedNow.get(k.getKey());
+            if (last == null) {
+                byte[] stored = store.get(task, STATE, k.getValue());
+                if (stored == null) {
+                    continue;
+                }
+                last = ByteBuffer.wrap(stored).getLong();
+            }
+            if (last + idleTimeout <= newWm) {
+                writes.delete(task, STATE, k.getValue());
+                out.changelog(task, STATE, k.getValue(), null);
+                out.retract(task, k.getKey(), Long.MIN_VALUE, last);
+            }
+        }
+        writes.deletePanesBefore(task, to);
+        // The markers just range-deleted are gone locally; their changelog records expire with retention.
+    }
+
+    @Override
+    public void onCommit() {
+        dirty.clear();
+    }
+
+    @Override
+    public void closeAll(long wallNow) {
+        // A running aggregate has no end; end of input changes nothing.
+    }
+
+    @Override
+    public long watermark() {
+        return clock.watermark();
+    }
+
+    @Override
+    public byte[] clockBytes() {
+        return clock.toBytes();
+    }
+}
