@@ -53,8 +53,11 @@ final class BatchTransaction {
 
     enum Failure { ABORTABLE, FATAL, UNKNOWN_OUTCOME }
 
-    /** Test-only crash points of the protocol, for the chaos suite (tally.crash.point system property). */
-    enum CrashPoint { BEFORE_SEND_OFFSETS, DURING_COMMIT, AFTER_COMMIT_BEFORE_STORE }
+    /**
+     * Test-only crash points of the protocol, for the chaos suite (tally.crash.point system property);
+     * DURING_RESTORE is in {@link ChangelogRestorer}, after a chunk of the changelog was applied.
+     */
+    enum CrashPoint { BEFORE_SEND_OFFSETS, DURING_COMMIT, AFTER_COMMIT_BEFORE_STORE, DURING_RESTORE }
 
     static final class BatchFailedException extends Exception {
         private final Failure failure;

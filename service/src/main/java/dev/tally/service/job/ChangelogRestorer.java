@@ -20,6 +20,7 @@ final class ChangelogRestorer {
     private final Consumer<byte[], byte[]> consumer;
     private final PaneStore store;
     private final String changelogTopic;
+    private final CrashHook crash = CrashHook.fromSystemProperties();
 
     ChangelogRestorer(Consumer<byte[], byte[]> consumer, PaneStore store, String changelogTopic) {
         this.consumer = consumer;
@@ -70,6 +71,7 @@ final class ChangelogRestorer {
                 batch.checkpoint(task, new TaskCheckpoint(consumer.position(tp), clock));
                 store.apply(batch);
             }
+            crash.restoreChunkApplied();
         }
         consumer.unsubscribe();
         return restored;

@@ -4,12 +4,14 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Test-only fault injection: with {@code -Dtally.crash.point=POINT -Dtally.crash.after=N} the
- * process halts (as a SIGKILL would) at that point of the N-th batch. Off unless both are set.
+ * process halts (as a SIGKILL would) at that point of the N-th batch; for DURING_RESTORE, after
+ * the N-th chunk of changelog records a restore applied. Off unless tally.crash.point is set.
  */
 final class CrashHook {
     private final BatchTransaction.CrashPoint point;
     private final long afterBatches;
     private long batches;
+    private long restoreChunks;
 
     private CrashHook(BatchTransaction.CrashPoint point, long afterBatches) {
         this.point = point;
@@ -30,6 +32,13 @@ final class CrashHook {
 
     void maybeCrash(BatchTransaction.CrashPoint at) {
         if (at == point && batches >= afterBatches) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    void restoreChunkApplied() {
+        restoreChunks++;
+        if (point == BatchTransaction.CrashPoint.DURING_RESTORE && restoreChunks >= afterBatches) {
             Runtime.getRuntime().halt(137);
         }
     }
