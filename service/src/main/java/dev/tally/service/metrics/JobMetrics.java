@@ -1,13 +1,31 @@
 package dev.tally.service.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
-/** The meters of one job, labelled {@code job}. Names follow Prometheus conventions once exported. */
+/**
+ * The meters of one job, labelled {@code job} (and {@code partition} where a value is per task;
+ * bounded by the partition count). Names follow Prometheus conventions once exported: counters
+ * end in {@code _total}, durations are seconds, sizes bytes.
+ */
 public final class JobMetrics {
+    private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+    private static final String RECORDS_LAG = "records-lag";
+
     public final Counter recordsConsumed;
     public final Counter recordsProduced;
     public final Counter recordsLate;
@@ -19,7 +37,20 @@ public final class JobMetrics {
     public final Timer batchDuration;
     public final Timer commitLatency;
 
+    private final MeterRegistry registry;
+    private final String job;
+    private final MultiGauge consumerLag;
+    private final MultiGauge watermarkLag;
+    /** Task -> watermark, written by the job thread after each batch, read at scrape time. */
+    private final Map<Integer, Long> watermarks = new ConcurrentHashMap<>();
+    private volatile Consumer<?, ?> restoreConsumer;
+    private volatile String changelogTopicTag;
+    private Consumer<?, ?> processingConsumer;
+    private Gauge ready;
+
     public JobMetrics(MeterRegistry registry, String job) {
+        this.registry = registry;
+        this.job = job;
         recordsConsumed = Counter.builder("tally.records.consumed").description("Input records read from the source topic")
                 .tag("job", job).register(registry);
         recordsProduced = Counter.builder("tally.records.produced").description("Window results written to the sink topic")
@@ -28,16 +59,105 @@ public final class JobMetrics {
                 .tag("job", job).register(registry);
         recordsDeadLettered = Counter.builder("tally.records.dead.lettered")
                 .description("Records written to the dead-letter topic (bad or late)").tag("job", job).register(registry);
-        transactionsCommitted = Counter.builder("tally.transactions.committed").tag("job", job).register(registry);
-        transactionsAborted = Counter.builder("tally.transactions.aborted").tag("job", job).register(registry);
+        transactionsCommitted = Counter.builder("tally.transactions.committed")
+                .description("Batches committed (one Kafka transaction each)").tag("job", job).register(registry);
+        transactionsAborted = Counter.builder("tally.transactions.aborted")
+                .description("Batches dropped after a failed transaction").tag("job", job).register(registry);
         restoredRecords = Counter.builder("tally.restore.records").description("Changelog records replayed into local state")
                 .tag("job", job).register(registry);
-        rebalances = Counter.builder("tally.rebalances").tag("job", job).register(registry);
+        rebalances = Counter.builder("tally.rebalances").description("Partitions revoked or lost in a consumer group rebalance")
+                .tag("job", job).register(registry);
         batchDuration = Timer.builder("tally.batch.duration").description("Poll, fold and commit of one batch")
                 .tag("job", job).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         commitLatency = Timer.builder("tally.commit.latency").description("The Kafka transaction of one batch")
                 .tag("job", job).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        consumerLag = MultiGauge.builder("tally.consumer.lag").baseUnit("records")
+                .description("Records between the processing consumer's position and the last stable offset")
+                .tag("job", job).register(registry);
+        watermarkLag = MultiGauge.builder("tally.watermark.lag").baseUnit("seconds")
+                .description("Wall clock minus the task's watermark").tag("job", job).register(registry);
+        Gauge.builder("tally.restore.remaining", this, JobMetrics::restoreRemaining).baseUnit("records")
+                .description("Changelog offsets still to replay for the task being restored")
+                .tag("job", job).register(registry);
+    }
+
+    /**
+     * The job's Kafka clients, once created (job thread). Lag is read from the consumers' own fetch
+     * metrics, which Kafka keeps against the last stable offset under read_committed and which
+     * are safe to read from other threads, so a scrape never touches a consumer.
+     */
+    public void bindConsumers(Consumer<?, ?> processing, Consumer<?, ?> restore, String changelogTopic) {
+        this.processingConsumer = processing;
+        this.restoreConsumer = restore;
+        // Kafka tags partition-level fetch metrics with the topic name, dots replaced by underscores.
+        this.changelogTopicTag = changelogTopic.replace('.', '_');
+    }
+
+    /** Whether the job serves (restored, producer initialised), as a 0/1 gauge for dashboards and alerts. */
+    public void bindReadiness(BooleanSupplier isReady) {
+        if (ready == null) {
+            ready = Gauge.builder("tally.job.ready", isReady, r -> r.getAsBoolean() ? 1 : 0)
+                    .description("1 when every assigned task is restored and the producer initialised")
+                    .tag("job", job).strongReference(true).register(registry);
+        }
+    }
+
+    /**
+     * After each batch (job thread): the per-partition gauges follow the current assignment and
+     * watermarks. Values stay live between batches: watermark lag grows with the wall clock while
+     * a job is stuck, and consumer lag is read from the consumer's metrics at scrape time.
+     */
+    public void afterBatch(Map<Integer, Long> taskWatermarks) {
+        watermarks.keySet().retainAll(taskWatermarks.keySet());
+        watermarks.putAll(taskWatermarks);
+        List<MultiGauge.Row<?>> wm = new ArrayList<>(watermarks.size());
+        for (Integer task : watermarks.keySet()) {
+            wm.add(MultiGauge.Row.of(Tags.of("partition", String.valueOf(task)), watermarks,
+                    m -> lagSeconds(m.get(task))));
+        }
+        watermarkLag.register(wm, true);
+        if (processingConsumer != null) {
+            List<MultiGauge.Row<?>> lag = new ArrayList<>();
+            processingConsumer.metrics().forEach((name, metric) -> {
+                if (isPartitionLag(name)) {
+                    lag.add(MultiGauge.Row.of(Tags.of("topic", name.tags().get("topic"), "partition", name.tags().get("partition")),
+                            metric, JobMetrics::value));
+                }
+            });
+            consumerLag.register(lag, true);
+        }
+    }
+
+    private static double lagSeconds(Long watermark) {
+        // Long.MIN_VALUE: no record seen yet, so there is no watermark to lag behind.
+        if (watermark == null || watermark == Long.MIN_VALUE) {
+            return Double.NaN;
+        }
+        return (System.currentTimeMillis() - watermark) / 1000.0;
+    }
+
+    private double restoreRemaining() {
+        Consumer<?, ?> c = restoreConsumer;
+        if (c == null) {
+            return 0;
+        }
+        double sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
+            if (isPartitionLag(e.getKey()) && changelogTopicTag.equals(e.getKey().tags().get("topic"))) {
+                double v = value(e.getValue());
+                sum += Double.isNaN(v) ? 0 : v;
+            }
+        }
+        return sum;
+    }
+
+    private static boolean isPartitionLag(MetricName name) {
+        return RECORDS_LAG.equals(name.name()) && FETCH_GROUP.equals(name.group()) && name.tags().containsKey("partition");
+    }
+
+    private static double value(Metric m) {
+        return m.metricValue() instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }
