@@ -6,6 +6,7 @@ import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.service.job.JobRunner;
 import dev.tally.service.job.JobStatus;
 import dev.tally.service.metrics.JobMetrics;
+import dev.tally.service.metrics.StateMetrics;
 import dev.tally.state.MemoryBudget;
 import dev.tally.state.PaneStore;
 import dev.tally.state.StateStores;
@@ -22,6 +23,7 @@ public final class TallyService implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<PaneStore> stores = new ArrayList<>();
     private MemoryBudget budget;
+    private StateMetrics stateMetrics;
     private String instanceId;
 
     public TallyService(TallyConfig config, MeterRegistry registry) {
@@ -32,11 +34,15 @@ public final class TallyService implements AutoCloseable {
     public void start() {
         instanceId = InstanceIdentity.resolve(config.state());
         budget = StateStores.memoryBudget(config.state().memoryBytes());
+        stateMetrics = new StateMetrics(registry, budget);
         KafkaClientSettings settings = new KafkaClientSettings(config.kafka());
         for (JobConfig job : config.jobs()) {
             PaneStore store = StateStores.rocksDb(config.state().dir().resolve(job.name()), budget);
             stores.add(store);
-            JobRunner runner = new JobRunner(job, settings, store, instanceId, new JobMetrics(registry, job.name()));
+            stateMetrics.bind(job.name(), store);
+            JobMetrics metrics = new JobMetrics(registry, job.name());
+            JobRunner runner = new JobRunner(job, settings, store, instanceId, metrics);
+            metrics.bindReadiness(runner.status()::isReady);
             runners.add(runner);
             Thread t = new Thread(runner, "tally-job-" + job.name());
             threads.add(t);
@@ -46,6 +52,20 @@ public final class TallyService implements AutoCloseable {
 
     public String instanceId() {
         return instanceId;
+    }
+
+    public TallyConfig config() {
+        return config;
+    }
+
+    /** The local state of a job (for pull queries), or null when no job has that name. */
+    public PaneStore store(String job) {
+        for (int i = 0; i < stores.size(); i++) {
+            if (config.jobs().get(i).name().equals(job)) {
+                return stores.get(i);
+            }
+        }
+        return null;
     }
 
     public MemoryBudget memoryBudget() {
@@ -80,6 +100,9 @@ public final class TallyService implements AutoCloseable {
     public void close() throws InterruptedException {
         stop();
         awaitTermination();
+        if (stateMetrics != null) {
+            stateMetrics.close();
+        }
         stores.forEach(PaneStore::close);
         if (budget != null) {
             budget.close();

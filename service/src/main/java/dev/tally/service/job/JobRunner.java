@@ -74,6 +74,8 @@ public final class JobRunner implements Runnable {
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogRestorer restorer;
     private volatile boolean stopping;
+    /** Not ready before the first assignment: until then nothing says which tasks must be restored. */
+    private boolean assignedOnce;
     private long batchTime;
     private long backoffMs = 100;
     private long consumedInBatch;
@@ -156,6 +158,7 @@ public final class JobRunner implements Runnable {
         consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
         List<String> subscribed = combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition());
         consumer.subscribe(subscribed, new Rebalances());
+        metrics.bindConsumers(consumer, restoreConsumer, topics.changelog());
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
@@ -206,6 +209,7 @@ public final class JobRunner implements Runnable {
             }
             commitBatch();
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
+            metrics.afterBatch(status.watermarks());
         }
     }
 
@@ -379,7 +383,7 @@ public final class JobRunner implements Runnable {
     /** Restores newly assigned tasks from local state plus the changelog tail, then lets their records flow. */
     private void restorePending() {
         if (toRestore.isEmpty()) {
-            status.ready(true);
+            status.ready(assignedOnce);
             return;
         }
         status.ready(false);
@@ -423,6 +427,7 @@ public final class JobRunner implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignedOnce = true;
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(aggregateTopic)) {
                     toRestore.add(tp.partition());

@@ -85,6 +85,16 @@ public final class JobStatus {
         return restoredRecords;
     }
 
+    /** Task -> watermark (epoch millis; Long.MIN_VALUE before any record) as of the last commit. */
+    public Map<Integer, Long> watermarks() {
+        return watermarks;
+    }
+
+    /** The partitions of every topic this job consumes here, as "topic-partition", sorted. */
+    public List<String> assignedPartitions() {
+        return assigned;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job);
