@@ -6,28 +6,52 @@ import dev.tally.state.PaneStore;
 import dev.tally.state.StoreBatch;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Tumbling and hopping windows of one task, kept as panes of gcd(size, slide): folds records (or partial aggregates from the repartition topic) into the
- * batch cache, and at the end of a batch turns the cache into changelog bytes, store writes and
- * window results. Nothing here touches the store before the batch committed; the caller applies
- * {@code writes} only after the Kafka transaction returned.
+ * Tumbling and hopping windows of one task, kept as panes of gcd(size, slide): a record updates
+ * exactly one pane in the batch cache, whatever size/slide is.
+ *
+ * <p>Windows close at the record that moves the watermark past their end, not at the end of the
+ * batch: the windows closing then are computed (store overlaid with the batch so far) and held
+ * until the batch ends. A later record of the same batch never reaches a window that was already
+ * closed when it arrived, so results do not depend on where batches happen to begin and end.
  */
 final class HoppingWindowOperator implements WindowOperator {
     private final int task;
     private final JobPlan plan;
     private final WindowSpec window;
-    private TaskClock clock;
+    private final PaneStore store;
+    private final TaskClock clock;
     private final HashMap<String, KeyPanes> dirty = new HashMap<>();
+    /** Windows closed during the batch, handed to the sink at its end. */
+    private final List<Closed> closed = new ArrayList<>();
+    /** Watermark up to which windows are closed (emitted when final). */
+    private long closedWm;
+    /** The end of the first window still open: the next watermark that closes something. */
+    private long nextClose;
 
-    HoppingWindowOperator(int task, JobPlan plan, byte[] clockMeta, long wallNow) {
+    private record Closed(String key, long start, Accumulator[] value) {
+    }
+
+    HoppingWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
         this.task = task;
         this.plan = plan;
         this.window = plan.window;
+        this.store = store;
         this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.closedWm = clock.emittedWatermark();
+        this.nextClose = nextClose(closedWm);
+    }
+
+    private long nextClose(long watermark) {
+        long start = window.firstOpenWindowStart(watermark);
+        return start > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : start + window.size;
     }
 
     @Override
@@ -37,9 +61,9 @@ final class HoppingWindowOperator implements WindowOperator {
 
     @Override
     public boolean fold(String key, long eventTime, Object[] inputs, long wallNow) {
-        clock.observe(eventTime, wallNow);
+        advance(eventTime, wallNow);
         long pane = window.pane(eventTime);
-        if (window.isPaneClosed(pane, clock.watermark())) {
+        if (window.isPaneClosed(pane, closedWm)) {
             return false;
         }
         Accumulator[] acc = keyPanes(key).delta(pane, eventTime, plan::newAccumulators);
@@ -51,13 +75,19 @@ final class HoppingWindowOperator implements WindowOperator {
 
     @Override
     public boolean mergePartial(String key, long pane, long maxEventTime, Accumulator[] partial, long wallNow) {
-        clock.observe(maxEventTime, wallNow);
-        if (window.isPaneClosed(pane, clock.watermark())) {
+        advance(maxEventTime, wallNow);
+        if (window.isPaneClosed(pane, closedWm)) {
             return false;
         }
-        Accumulator[] acc = keyPanes(key).delta(pane, maxEventTime, plan::newAccumulators);
-        JobPlan.mergeInto(acc, partial);
+        JobPlan.mergeInto(keyPanes(key).delta(pane, maxEventTime, plan::newAccumulators), partial);
         return true;
+    }
+
+    private void advance(long eventTime, long wallNow) {
+        clock.observe(eventTime, wallNow);
+        if (clock.watermark() >= nextClose) {
+            closeUpTo(clock.watermark());
+        }
     }
 
     private KeyPanes keyPanes(String key) {
@@ -87,14 +117,18 @@ final class HoppingWindowOperator implements WindowOperator {
         } else if (plan.idleTimeoutMs > 0) {
             clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
         }
-        long oldWm = clock.emittedWatermark();
-        long newWm = clock.watermark();
-        PaneView view = new PaneView(task, plan, store);
+        if (clock.watermark() >= nextClose) {
+            closeUpTo(clock.watermark());
+        }
+        for (Closed c : closed) {
+            out.window(task, c.key, c.start, c.start + window.size, c.value);
+        }
+        PaneView view = new PaneView(task, plan, store, null);
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
             for (int i = 0; i < kp.size; i++) {
                 long pane = kp.panes[i];
-                Accumulator[] full = view.stored(e.getKey(), kp.keyBytes, pane);
+                Accumulator[] full = view.stored(kp.keyBytes, pane);
                 if (full == null) {
                     full = kp.deltas[i];
                 } else {
@@ -106,39 +140,46 @@ final class HoppingWindowOperator implements WindowOperator {
                 view.overlay(e.getKey(), pane, full);
             }
         }
-        if (plan.emitFinal) {
-            emitClosed(store, view, oldWm, newWm, out);
-        } else {
-            emitChanged(view, oldWm, out);
+        if (!plan.emitFinal) {
+            long firstOpen = window.firstOpenWindowStart(closedWm);
+            for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
+                view.emitWindows(e.getKey(), e.getValue().keyBytes, sortedPanes(e.getValue()), firstOpen, Long.MAX_VALUE, out);
+            }
         }
-        if (newWm != TaskClock.NO_TIME) {
-            writes.deletePanesBefore(task, window.firstOpenWindowStart(newWm));
+        if (closedWm != TaskClock.NO_TIME) {
+            writes.deletePanesBefore(task, window.firstOpenWindowStart(closedWm));
         }
-        if (!dirty.isEmpty() || newWm != oldWm) {
-            clock.markEmitted(newWm);
+        if (!dirty.isEmpty() || closedWm != clock.emittedWatermark()) {
+            clock.markEmitted(closedWm);
             out.taskMeta(task, clock.toBytes());
         }
     }
 
-    /** emit: changes — every still-open window holding a pane this batch changed. */
-    private void emitChanged(PaneView view, long oldWm, BatchSink out) {
-        long firstOpen = window.firstOpenWindowStart(oldWm);
-        for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-            KeyPanes kp = e.getValue();
-            long[] panes = java.util.Arrays.copyOf(kp.panes, kp.size);
-            java.util.Arrays.sort(panes);
-            view.emitWindows(e.getKey(), kp.keyBytes, panes, firstOpen, Long.MAX_VALUE, out);
-        }
+    private static long[] sortedPanes(KeyPanes kp) {
+        long[] panes = Arrays.copyOf(kp.panes, kp.size);
+        Arrays.sort(panes);
+        return panes;
     }
 
-    /** emit: final — every window whose end the watermark passed in this batch, once. */
-    private void emitClosed(PaneStore store, PaneView view, long oldWm, long newWm, BatchSink out) {
-        if (newWm == TaskClock.NO_TIME || newWm <= oldWm) {
+    /**
+     * The watermark passed the end of one or more windows: compute them now, from the store
+     * overlaid with the batch so far. Final: every such window with data. Changes: those this
+     * batch touched (the others were emitted when they last changed).
+     */
+    private void closeUpTo(long newWm) {
+        long firstStart = window.firstOpenWindowStart(closedWm);
+        long lastStart = window.firstOpenWindowStart(newWm) - window.slide;
+        closedWm = newWm;
+        nextClose = nextClose(newWm);
+        if (lastStart < firstStart) {
             return;
         }
-        long firstStart = window.firstOpenWindowStart(oldWm);
-        long lastStart = window.firstOpenWindowStart(newWm) - window.slide;
-        if (lastStart < firstStart) {
+        BatchSink collect = new ClosedCollector();
+        PaneView view = new PaneView(task, plan, store, dirty);
+        if (!plan.emitFinal) {
+            for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
+                view.emitWindows(e.getKey(), e.getValue().keyBytes, sortedPanes(e.getValue()), firstStart, lastStart, collect);
+            }
             return;
         }
         long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
@@ -156,17 +197,42 @@ final class HoppingWindowOperator implements WindowOperator {
             for (int i = 0; i < kp.size; i++) {
                 if (kp.panes[i] >= firstStart && kp.panes[i] < toPane) {
                     keys.putIfAbsent(e.getKey(), kp.keyBytes);
+                    view.noteDirty(e.getKey(), kp.panes[i]);
                 }
             }
         }
         for (Map.Entry<String, byte[]> k : keys.entrySet()) {
-            view.emitWindows(k.getKey(), k.getValue(), view.knownPanes(k.getKey()), firstStart, lastStart, out);
+            view.emitWindows(k.getKey(), k.getValue(), view.knownPanes(k.getKey()), firstStart, lastStart, collect);
+        }
+    }
+
+    /** Holds windows closed mid-batch; their values are fresh copies, untouched by later folds. */
+    private final class ClosedCollector implements BatchSink {
+        @Override
+        public void window(int t, String key, long start, long end, Accumulator[] value) {
+            closed.add(new Closed(key, start, value));
+        }
+
+        @Override
+        public void retract(int t, String key, long start, long end) {
+            throw new IllegalStateException("panes never retract windows");
+        }
+
+        @Override
+        public void changelog(int t, long pane, byte[] key, byte[] value) {
+            throw new IllegalStateException("closing windows writes no state");
+        }
+
+        @Override
+        public void taskMeta(int t, byte[] meta) {
+            throw new IllegalStateException("closing windows writes no state");
         }
     }
 
     @Override
     public void onCommit() {
         dirty.clear();
+        closed.clear();
     }
 
     @Override

@@ -4,14 +4,17 @@ import dev.tally.engine.aggregate.Accumulator;
 import dev.tally.state.PaneStore;
 
 import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The panes of one task as they stand at the end of the batch: the store (which lags by this
- * batch) overlaid with the batch's new full values. Each pane is read and decoded at most once.
+ * The panes of one task as they stand now: the store (which lags by this batch) overlaid with the
+ * batch's changes, either the new full values at the end of the batch ({@link #overlay}) or,
+ * mid-batch, the deltas so far. Each pane is read and decoded at most once per view.
  */
 final class PaneView {
     private static final Accumulator[] ABSENT = new Accumulator[0];
+    private static final Object PENDING = new Object();
 
     private final int task;
     private final JobPlan plan;
@@ -19,16 +22,19 @@ final class PaneView {
     private final WindowSpec window;
     /** key -> pane -> Accumulator[] (decoded), byte[] (not yet decoded) or ABSENT. */
     private final HashMap<String, TreeMap<Long, Object>> panes = new HashMap<>();
+    /** Mid-batch: the batch's deltas so far, merged over the stored value of a pane when it is read. */
+    private final Map<String, KeyPanes> deltas;
 
-    PaneView(int task, JobPlan plan, PaneStore store) {
+    PaneView(int task, JobPlan plan, PaneStore store, Map<String, KeyPanes> deltas) {
         this.task = task;
         this.plan = plan;
         this.store = store;
         this.window = plan.window;
+        this.deltas = deltas;
     }
 
     /** The decoded stored value of a pane (a fresh object the caller may mutate), or null. */
-    Accumulator[] stored(String key, byte[] keyBytes, long pane) {
+    Accumulator[] stored(byte[] keyBytes, long pane) {
         byte[] b = store.get(task, pane, keyBytes);
         return b == null ? null : plan.decode(b);
     }
@@ -45,18 +51,40 @@ final class PaneView {
     private Accumulator[] get(String key, byte[] keyBytes, long pane) {
         TreeMap<Long, Object> byPane = panes.computeIfAbsent(key, k -> new TreeMap<>());
         Object v = byPane.get(pane);
-        if (v == null) {
+        if (v == null || v == PENDING) {
             byte[] b = store.get(task, pane, keyBytes);
-            v = b == null ? ABSENT : plan.decode(b);
+            v = withDelta(key, pane, b == null ? null : plan.decode(b));
             byPane.put(pane, v);
         } else if (v instanceof byte[] b) {
-            v = plan.decode(b);
+            v = withDelta(key, pane, plan.decode(b));
             byPane.put(pane, v);
         }
         return v == ABSENT ? null : (Accumulator[]) v;
     }
 
+    /** Stored value (may be null) plus the batch's delta so far for the pane, as a fresh object. */
+    private Object withDelta(String key, long pane, Accumulator[] stored) {
+        KeyPanes kp = deltas == null ? null : deltas.get(key);
+        if (kp != null) {
+            for (int i = 0; i < kp.size; i++) {
+                if (kp.panes[i] == pane) {
+                    if (stored == null) {
+                        return JobPlan.copy(kp.deltas[i]);
+                    }
+                    JobPlan.mergeInto(stored, kp.deltas[i]);
+                    return stored;
+                }
+            }
+        }
+        return stored == null ? ABSENT : stored;
+    }
+
     /** The panes of the key the view knows of (scanned or overlaid), ascending. */
+    /** A pane the batch changed: make the view aware of it even when the store has nothing yet. */
+    void noteDirty(String key, long pane) {
+        panes.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(pane, PENDING);
+    }
+
     long[] knownPanes(String key) {
         TreeMap<Long, Object> byPane = panes.get(key);
         return byPane == null ? new long[0] : byPane.keySet().stream().mapToLong(Long::longValue).toArray();

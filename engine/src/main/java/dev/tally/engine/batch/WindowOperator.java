@@ -21,7 +21,7 @@ public interface WindowOperator {
     static WindowOperator create(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
         WindowConfig.Type type = plan.job.window().type();
         return switch (type) {
-            case TUMBLING, HOPPING -> new HoppingWindowOperator(task, plan, clockMeta, wallNow);
+            case TUMBLING, HOPPING -> new HoppingWindowOperator(task, plan, store, clockMeta, wallNow);
             case SESSION -> new SessionWindowOperator(task, plan, store, clockMeta, wallNow);
             case GLOBAL -> new GlobalWindowOperator(task, plan, clockMeta, wallNow);
         };
