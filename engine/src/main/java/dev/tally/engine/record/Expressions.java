@@ -50,7 +50,7 @@ final class Expressions {
             for (List<String> path : ENGINE.createScript(info, text).getVariables()) {
                 variables.add(String.join(".", path));
             }
-            return new Expression(expression, text, where, Collections.unmodifiableSet(variables));
+            return new Expression(expression, SimplePredicate.of(text, ENGINE), text, where, Collections.unmodifiableSet(variables));
         } catch (JexlException e) {
             throw new IllegalArgumentException(where + ": invalid expression '" + text + "': " + e.getMessage(), e);
         }
@@ -59,12 +59,14 @@ final class Expressions {
     /** A compiled expression; thread-safe (JEXL expressions are), evaluated against a record's fields. */
     static final class Expression {
         private final JexlExpression jexl;
+        private final SimplePredicate fast;
         private final String text;
         private final String where;
         private final Set<String> variables;
 
-        private Expression(JexlExpression jexl, String text, String where, Set<String> variables) {
+        private Expression(JexlExpression jexl, SimplePredicate fast, String text, String where, Set<String> variables) {
             this.jexl = jexl;
+            this.fast = fast;
             this.text = text;
             this.where = where;
             this.variables = variables;
@@ -77,10 +79,23 @@ final class Expressions {
 
         Object evaluate(JexlContext context) throws BadRecordException {
             try {
+                return fast != null ? fast.evaluate(context) : jexl.evaluate(context);
+            } catch (RuntimeException e) {
+                throw failed(e);
+            }
+        }
+
+        /** Always through JEXL, bypassing the fast path: for checking that both agree. */
+        Object evaluateWithJexl(JexlContext context) throws BadRecordException {
+            try {
                 return jexl.evaluate(context);
             } catch (RuntimeException e) {
                 throw failed(e);
             }
+        }
+
+        boolean hasFastPath() {
+            return fast != null;
         }
 
         BadRecordException failed(RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.tally.engine.record;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.jexl3.JexlContext;
 
@@ -14,7 +15,7 @@ final class FieldsContext implements JexlContext {
     private final boolean numericStrings;
 
     FieldsContext(Map<String, Integer> slots, Fields fields, boolean numericStrings) {
-        this.slots = Map.copyOf(slots);
+        this.slots = new HashMap<>(slots);
         this.fields = fields;
         this.numericStrings = numericStrings;
     }
