@@ -1,0 +1,119 @@
+package dev.tally.chaos;
+
+import dev.tally.broker.BrokerProcess;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One chaos run against a broker: feed the input while injecting the faults, let the jobs catch
+ * up, close every window with a flush record per partition, then check the output against the
+ * oracles, the dead-letter topics against the malformed input, and that no transaction hangs.
+ */
+final class ChaosRun {
+    private static final List<String> INSTANCE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+
+    private ChaosRun() {
+    }
+
+    static ChaosReport run(ChaosSettings s, BrokerProcess broker) throws InterruptedException {
+        long start = System.currentTimeMillis();
+        String bootstrap = broker.bootstrapServers();
+        createTopics(s, bootstrap);
+        List<Oracle> oracles = s.jobs().stream().map(Oracle::new).toList();
+        Feeder feeder = new Feeder(s, bootstrap, oracles);
+        Thread feed = new Thread(feeder, "chaos-feeder");
+        List<String> problems = new ArrayList<>();
+        List<TallyProcess> slots = new ArrayList<>();
+        for (int i = 0; i < s.instances(); i++) {
+            String id = s.tag() + "-i" + i;
+            var dir = s.workDir().resolve(id);
+            slots.add(new TallyProcess(id, dir, JobYaml.render(s, bootstrap, dir.resolve("state").toString(), id), INSTANCE_JVM));
+        }
+        try (Cluster cluster = new Cluster(slots, s.seed()); Verifier verifier = new Verifier(s, bootstrap)) {
+            for (int i = 0; i < s.startInstances(); i++) {
+                cluster.start(i);
+            }
+            feed.start();
+            FaultInjector faults = new FaultInjector(s, cluster, broker, problems);
+            for (Fault f : s.faults()) {
+                Thread.sleep(s.faultGapMillis());
+                faults.inject(f);
+            }
+            feed.join();
+            if (feeder.failure() != null) {
+                throw new IllegalStateException("producing the input failed; the run proves nothing", feeder.failure());
+            }
+            FaultInjector.log("input done (" + feeder.sent() + " records), waiting for the jobs to catch up");
+            boolean caughtUp = awaitCaughtUp(verifier, s.settleMillis());
+            FaultInjector.log("flushing");
+            verifier.flush(new Workload(s).flushTime());
+            caughtUp &= awaitCaughtUp(verifier, s.settleMillis());
+            FaultInjector.log("caught up: " + caughtUp + "; reading the output up to the sentinels");
+            List<String> topics = new ArrayList<>();
+            for (ChaosSettings.JobSpec j : s.jobs()) {
+                topics.add(j.sinkTopic());
+                topics.add(j.deadLetterTopic());
+            }
+            List<String> hanging = new ArrayList<>();
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> read = verifier.readToSentinels(topics, hanging);
+            List<String> mismatches = new ArrayList<>();
+            long windows = 0;
+            long[] dlq = new long[3];
+            for (Oracle o : oracles) {
+                Verifier.compare(o, read.get(o.job().sinkTopic()), mismatches);
+                windows += o.expected().size();
+                long[] d = Verifier.checkDeadLetters(read.get(o.job().deadLetterTopic()), feeder.malformed(), problems, o.job().name());
+                for (int i = 0; i < 3; i++) {
+                    dlq[i] += d[i];
+                }
+            }
+            problems.addAll(cluster.problems());
+            return new ChaosReport(s.records(), windows, faults.injected(), cluster.crashesHit(), cluster.unexpectedExits(),
+                    cluster.jobFailures(), mismatches, dlq[0], dlq[1], dlq[2], hanging, caughtUp, problems,
+                    System.currentTimeMillis() - start);
+        } finally {
+            feed.interrupt();
+        }
+    }
+
+    private static boolean awaitCaughtUp(Verifier verifier, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (verifier.caughtUp()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    /** Input, sinks and dead-letter topics up front, so the sentinel step never races their creation. */
+    private static void createTopics(ChaosSettings s, String bootstrap) throws InterruptedException {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(s.inputTopic(), s.partitions(), (short) 1));
+        for (ChaosSettings.JobSpec j : s.jobs()) {
+            topics.add(new NewTopic(j.sinkTopic(), s.partitions(), (short) 1));
+            topics.add(new NewTopic(j.deadLetterTopic(), s.partitions(), (short) 1));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (NewTopic t : topics) {
+                try {
+                    admin.createTopics(List.of(t)).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create " + t.name(), e.getCause());
+                    }
+                }
+            }
+        }
+    }
+}
