@@ -14,17 +14,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Every job of a config file, each on its own thread, sharing one RocksDB memory budget. */
 public final class TallyService implements AutoCloseable {
     private final TallyConfig config;
     private final MeterRegistry registry;
-    private final List<JobRunner> runners = new ArrayList<>();
+    // Read by HTTP threads, which may serve probes while start() is still adding jobs.
+    private final List<JobRunner> runners = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<PaneStore> stores = new ArrayList<>();
+    private final List<PaneStore> stores = new CopyOnWriteArrayList<>();
     private MemoryBudget budget;
     private StateMetrics stateMetrics;
-    private String instanceId;
+    private volatile String instanceId;
 
     public TallyService(TallyConfig config, MeterRegistry registry) {
         this.config = config;
