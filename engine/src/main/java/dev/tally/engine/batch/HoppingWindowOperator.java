@@ -29,12 +29,18 @@ final class HoppingWindowOperator implements WindowOperator {
     private final PaneStore store;
     private final TaskClock clock;
     private final HashMap<String, KeyPanes> dirty = new HashMap<>();
+    /** Full values this batch computed, cached once it committed. */
+    private final List<Closed> toCache = new ArrayList<>();
+    private final PaneCache cache;
     /** Windows closed during the batch, handed to the sink at its end. */
     private final List<Closed> closed = new ArrayList<>();
     /** Watermark up to which windows are closed (emitted when final). */
     private long closedWm;
     /** The end of the first window still open: the next watermark that closes something. */
     private long nextClose;
+
+    /** Hot panes kept per task; about 100 bytes each for a count. */
+    static final int CACHE_ENTRIES_PER_TASK = 250_000;
 
     private record Closed(String key, long start, Accumulator[] value) {
     }
@@ -47,6 +53,10 @@ final class HoppingWindowOperator implements WindowOperator {
         this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
         this.closedWm = clock.emittedWatermark();
         this.nextClose = nextClose(closedWm);
+        // The store cannot hold panes after the one of the restored stream time.
+        long st = clock.streamTime();
+        this.cache = new PaneCache(CACHE_ENTRIES_PER_TASK,
+                st == TaskClock.NO_TIME ? Long.MIN_VALUE : window.pane(st) + window.paneWidth);
     }
 
     private long nextClose(long watermark) {
@@ -123,12 +133,12 @@ final class HoppingWindowOperator implements WindowOperator {
         for (Closed c : closed) {
             out.window(task, c.key, c.start, c.start + window.size, c.value);
         }
-        PaneView view = new PaneView(task, plan, store, null);
+        PaneView view = new PaneView(task, plan, store, cache, null);
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
             for (int i = 0; i < kp.size; i++) {
                 long pane = kp.panes[i];
-                Accumulator[] full = view.stored(kp.keyBytes, pane);
+                Accumulator[] full = view.stored(e.getKey(), kp.keyBytes, pane);
                 if (full == null) {
                     full = kp.deltas[i];
                 } else {
@@ -138,6 +148,7 @@ final class HoppingWindowOperator implements WindowOperator {
                 out.changelog(task, pane, kp.keyBytes, bytes);
                 writes.put(task, pane, kp.keyBytes, bytes);
                 view.overlay(e.getKey(), pane, full);
+                toCache.add(new Closed(e.getKey(), pane, full));
             }
         }
         if (!plan.emitFinal) {
@@ -175,7 +186,7 @@ final class HoppingWindowOperator implements WindowOperator {
             return;
         }
         BatchSink collect = new ClosedCollector();
-        PaneView view = new PaneView(task, plan, store, dirty);
+        PaneView view = new PaneView(task, plan, store, cache, dirty);
         if (!plan.emitFinal) {
             for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
                 view.emitWindows(e.getKey(), e.getValue().keyBytes, sortedPanes(e.getValue()), firstStart, lastStart, collect);
@@ -184,12 +195,20 @@ final class HoppingWindowOperator implements WindowOperator {
         }
         long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
         TreeMap<String, byte[]> keys = new TreeMap<>();
-        try (PaneCursor c = store.scan(task, firstStart, toPane)) {
-            while (c.next()) {
-                byte[] k = c.key();
-                String key = new String(k, StandardCharsets.UTF_8);
-                keys.putIfAbsent(key, k);
-                view.remember(key, c.pane(), c.value());
+        Map<Long, HashMap<String, Accumulator[]>> cached = cache.authoritativeRange(firstStart, toPane);
+        if (cached != null) {
+            cached.forEach((pane, byKey) -> byKey.keySet().forEach(key -> {
+                keys.computeIfAbsent(key, k -> k.getBytes(StandardCharsets.UTF_8));
+                view.noteDirty(key, pane);
+            }));
+        } else {
+            try (PaneCursor c = store.scan(task, firstStart, toPane)) {
+                while (c.next()) {
+                    byte[] k = c.key();
+                    String key = new String(k, StandardCharsets.UTF_8);
+                    keys.putIfAbsent(key, k);
+                    view.remember(key, c.pane(), c.value());
+                }
             }
         }
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
@@ -231,6 +250,13 @@ final class HoppingWindowOperator implements WindowOperator {
 
     @Override
     public void onCommit() {
+        for (Closed c : toCache) {
+            cache.put(c.start, c.key, c.value);
+        }
+        if (closedWm != TaskClock.NO_TIME) {
+            cache.expireBefore(window.firstOpenWindowStart(closedWm));
+        }
+        toCache.clear();
         dirty.clear();
         closed.clear();
     }

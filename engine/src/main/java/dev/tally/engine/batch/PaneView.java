@@ -24,17 +24,26 @@ final class PaneView {
     private final HashMap<String, TreeMap<Long, Object>> panes = new HashMap<>();
     /** Mid-batch: the batch's deltas so far, merged over the stored value of a pane when it is read. */
     private final Map<String, KeyPanes> deltas;
+    private final PaneCache cache;
 
-    PaneView(int task, JobPlan plan, PaneStore store, Map<String, KeyPanes> deltas) {
+    PaneView(int task, JobPlan plan, PaneStore store, PaneCache cache, Map<String, KeyPanes> deltas) {
         this.task = task;
         this.plan = plan;
         this.store = store;
         this.window = plan.window;
+        this.cache = cache;
         this.deltas = deltas;
     }
 
-    /** The decoded stored value of a pane (a fresh object the caller may mutate), or null. */
-    Accumulator[] stored(byte[] keyBytes, long pane) {
+    /** The committed value of a pane as a fresh object the caller may mutate, or null: cache first, then the store. */
+    Accumulator[] stored(String key, byte[] keyBytes, long pane) {
+        Accumulator[] cached = cache.get(pane, key);
+        if (cached != null) {
+            return JobPlan.copy(cached);
+        }
+        if (cache.knowsAbsent(pane)) {
+            return null;
+        }
         byte[] b = store.get(task, pane, keyBytes);
         return b == null ? null : plan.decode(b);
     }
@@ -52,8 +61,7 @@ final class PaneView {
         TreeMap<Long, Object> byPane = panes.computeIfAbsent(key, k -> new TreeMap<>());
         Object v = byPane.get(pane);
         if (v == null || v == PENDING) {
-            byte[] b = store.get(task, pane, keyBytes);
-            v = withDelta(key, pane, b == null ? null : plan.decode(b));
+            v = withDelta(key, pane, committed(key, keyBytes, pane));
             byPane.put(pane, v);
         } else if (v instanceof byte[] b) {
             v = withDelta(key, pane, plan.decode(b));
@@ -62,17 +70,27 @@ final class PaneView {
         return v == ABSENT ? null : (Accumulator[]) v;
     }
 
-    /** Stored value (may be null) plus the batch's delta so far for the pane, as a fresh object. */
+    /** The committed value, shared when it comes from the cache (withDelta copies before merging). */
+    private Accumulator[] committed(String key, byte[] keyBytes, long pane) {
+        Accumulator[] cached = cache.get(pane, key);
+        if (cached != null || cache.knowsAbsent(pane)) {
+            return cached;
+        }
+        byte[] b = store.get(task, pane, keyBytes);
+        return b == null ? null : plan.decode(b);
+    }
+
+    /** Committed value (may be null, may be shared) plus the batch's delta so far for the pane. */
     private Object withDelta(String key, long pane, Accumulator[] stored) {
         KeyPanes kp = deltas == null ? null : deltas.get(key);
         if (kp != null) {
             for (int i = 0; i < kp.size; i++) {
                 if (kp.panes[i] == pane) {
-                    if (stored == null) {
-                        return JobPlan.copy(kp.deltas[i]);
+                    Accumulator[] v = JobPlan.copy(stored == null ? kp.deltas[i] : stored);
+                    if (stored != null) {
+                        JobPlan.mergeInto(v, kp.deltas[i]);
                     }
-                    JobPlan.mergeInto(stored, kp.deltas[i]);
-                    return stored;
+                    return v;
                 }
             }
         }

@@ -1,0 +1,73 @@
+package dev.tally.engine.batch;
+
+import dev.tally.engine.aggregate.Accumulator;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The heap's bounded cache of hot panes of one task: the committed full value of recent
+ * (pane, key)s, so a steady-state batch reads neither RocksDB for the panes it updates nor for
+ * the windows it emits. Values are shared: callers copy before they mutate.
+ *
+ * <p>The cache is authoritative from {@link #authoritativeFrom}: every pane at or after it that
+ * exists in the store is also here, so a miss there means "absent" without a store read. That
+ * holds for panes after the task's stream time at start (the store cannot have them) until
+ * eviction, which drops the oldest panes first and moves the boundary past them.
+ */
+final class PaneCache {
+    private final TreeMap<Long, HashMap<String, Accumulator[]>> panes = new TreeMap<>();
+    private final int capacity;
+    private long authoritativeFrom;
+    private int entries;
+
+    PaneCache(int capacity, long authoritativeFrom) {
+        this.capacity = capacity;
+        this.authoritativeFrom = authoritativeFrom;
+    }
+
+    /** The cached value, or null: then {@link #knowsAbsent(long)} says whether the store may still have it. */
+    Accumulator[] get(long pane, String key) {
+        HashMap<String, Accumulator[]> byKey = panes.get(pane);
+        return byKey == null ? null : byKey.get(key);
+    }
+
+    boolean knowsAbsent(long pane) {
+        return pane >= authoritativeFrom;
+    }
+
+    /** Keys with a value in [fromPane, toPane) if the cache is authoritative there, else null. */
+    Map<Long, HashMap<String, Accumulator[]>> authoritativeRange(long fromPane, long toPane) {
+        return fromPane >= authoritativeFrom ? panes.subMap(fromPane, toPane) : null;
+    }
+
+    void put(long pane, String key, Accumulator[] value) {
+        if (pane < authoritativeFrom && !panes.containsKey(pane)) {
+            // Below the boundary the cache is partial anyway; caching there only evicts useful panes.
+            return;
+        }
+        if (panes.computeIfAbsent(pane, p -> new HashMap<>()).put(key, value) == null) {
+            entries++;
+        }
+        while (entries > capacity && !panes.isEmpty()) {
+            Map.Entry<Long, HashMap<String, Accumulator[]>> oldest = panes.pollFirstEntry();
+            entries -= oldest.getValue().size();
+            authoritativeFrom = Math.max(authoritativeFrom, oldest.getKey() + 1);
+        }
+    }
+
+    /** Panes before {@code pane} expired: every window holding them closed. */
+    void expireBefore(long pane) {
+        Iterator<Map.Entry<Long, HashMap<String, Accumulator[]>>> it = panes.headMap(pane).entrySet().iterator();
+        while (it.hasNext()) {
+            entries -= it.next().getValue().size();
+            it.remove();
+        }
+    }
+
+    int size() {
+        return entries;
+    }
+}
