@@ -38,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One job on one processing thread: the batch loop of DESIGN.md. Poll until the batch interval
@@ -66,7 +65,6 @@ public final class JobRunner implements Runnable {
     private final JobStatus status;
 
     private final Map<Integer, WindowOperator> tasks = new TreeMap<>();
-    private final TreeSet<Integer> toRestore = new TreeSet<>();
     private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -154,7 +152,7 @@ public final class JobRunner implements Runnable {
         }
         producer = newProducer();
         restoreConsumer = new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-restore"));
-        restorer = new ChangelogRestorer(restoreConsumer, store, topics.changelog());
+        restorer = new ChangelogRestorer(restoreConsumer, store, topics.changelog(), crash);
         consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
         List<String> subscribed = combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition());
         consumer.subscribe(subscribed, new Rebalances());
@@ -173,18 +171,21 @@ public final class JobRunner implements Runnable {
         long interval = job.batch().interval().toMillis();
         int maxRecords = job.batch().maxRecords();
         while (!stopping) {
-            restorePending();
             long start = System.nanoTime();
             batchTime = System.currentTimeMillis();
             crash.batchStarted();
             consumedInBatch = 0;
             try {
-                while (!stopping && consumedInBatch < maxRecords && toRestore.isEmpty()) {
+                while (!stopping && consumedInBatch < maxRecords) {
                     long left = interval - (System.nanoTime() - start) / 1_000_000;
                     if (left <= 0) {
                         break;
                     }
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(left, 500)));
+                    if (restorer.isRestoring()) {
+                        restored(restorer.step(Math.min(left, 100)));
+                    }
+                    long pollMs = restorer.isRestoring() ? 0 : Math.min(left, 500);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollMs));
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (failFast) {
                             failFastOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset()));
@@ -208,6 +209,7 @@ public final class JobRunner implements Runnable {
                         + "; everything before it is committed (errors: fail)");
             }
             commitBatch();
+            status.ready(assignedOnce && !restorer.isRestoring());
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             metrics.afterBatch(status.watermarks());
         }
@@ -351,11 +353,7 @@ public final class JobRunner implements Runnable {
             producer.close(Duration.ZERO);
             producer = newProducer();
         }
-        for (Integer task : tasks.keySet()) {
-            toRestore.add(task);
-            consumer.pause(List.of(new TopicPartition(aggregateTopic, task)));
-        }
-        tasks.clear();
+        restartTasks(new ArrayList<>(tasks.keySet()));
         rewind(consumer.assignment());
         lastCommitted = Map.of();
         if (e.failure() == BatchTransaction.Failure.FATAL) {
@@ -380,28 +378,32 @@ public final class JobRunner implements Runnable {
         consumer.seekToBeginning(fromStart);
     }
 
-    /** Restores newly assigned tasks from local state plus the changelog tail, then lets their records flow. */
-    private void restorePending() {
-        if (toRestore.isEmpty()) {
-            status.ready(assignedOnce);
-            return;
+    /**
+     * (Re)starts tasks from local state plus their changelog tail: their input is paused until the
+     * restorer reports them caught up; other tasks keep processing meanwhile.
+     */
+    private void restartTasks(List<Integer> taskIds) {
+        for (Integer task : taskIds) {
+            tasks.remove(task);
+            consumer.pause(List.of(new TopicPartition(aggregateTopic, task)));
         }
         status.ready(false);
-        for (Integer task : new ArrayList<>(toRestore)) {
-            long t0 = System.nanoTime();
-            long replayed = restorer.restore(task);
-            metrics.restoredRecords.increment(replayed);
-            log.info("job {}: task {} restored, {} changelog records replayed in {} ms", job.name(), task, replayed,
-                    (System.nanoTime() - t0) / 1_000_000);
-            status.restored(replayed);
-            tasks.put(task, WindowOperator.create(task, plan, store, store.checkpoint(task).meta(), System.currentTimeMillis()));
-            toRestore.remove(task);
-            TopicPartition tp = new TopicPartition(aggregateTopic, task);
+        restored(restorer.begin(taskIds));
+    }
+
+    private void restored(List<ChangelogRestorer.Restored> done) {
+        for (ChangelogRestorer.Restored r : done) {
+            metrics.restoredRecords.increment(r.records());
+            status.restored(r.records());
+            log.info("job {}: task {} restored, {} changelog records replayed in {} ms", job.name(), r.task(), r.records(),
+                    r.millis());
+            tasks.put(r.task(), WindowOperator.create(r.task(), plan, store, store.checkpoint(r.task()).meta(),
+                    System.currentTimeMillis()));
+            TopicPartition tp = new TopicPartition(aggregateTopic, r.task());
             if (consumer.assignment().contains(tp)) {
                 consumer.resume(List.of(tp));
             }
         }
-        status.ready(true);
     }
 
     private final class Rebalances implements ConsumerRebalanceListener {
@@ -419,7 +421,7 @@ public final class JobRunner implements Runnable {
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(aggregateTopic)) {
                     tasks.remove(tp.partition());
-                    toRestore.remove(tp.partition());
+                    restorer.cancel(tp.partition());
                 }
             }
             status.assigned(consumer.assignment());
@@ -428,12 +430,13 @@ public final class JobRunner implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assignedOnce = true;
+            List<Integer> assigned = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(aggregateTopic)) {
-                    toRestore.add(tp.partition());
-                    consumer.pause(List.of(tp));
+                    assigned.add(tp.partition());
                 }
             }
+            restartTasks(assigned);
             if (!partitions.isEmpty()) {
                 status.assigned(consumer.assignment());
             }
@@ -451,14 +454,10 @@ public final class JobRunner implements Runnable {
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(aggregateTopic)) {
                     tasks.remove(tp.partition());
-                    toRestore.remove(tp.partition());
+                    restorer.cancel(tp.partition());
                 }
             }
-            for (Integer task : tasks.keySet()) {
-                toRestore.add(task);
-                consumer.pause(List.of(new TopicPartition(aggregateTopic, task)));
-            }
-            tasks.clear();
+            restartTasks(new ArrayList<>(tasks.keySet()));
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
             rewind(kept);
