@@ -38,12 +38,19 @@ public final class FileRun {
     public record Result(List<String> windows, List<Rejected> rejected) {
     }
 
+    /** {@link #run(List, List, long[], int)} with no record keys. */
+    public Result run(List<byte[]> values, long[] times, int batchSize) {
+        return run(null, values, times, batchSize);
+    }
+
     /**
+     * @param keys      per record the Kafka-like record key (for {@code key: {record-key: true}}; an element may
+     *                  be null), or null for no keys at all
      * @param values    record values, one per input line
      * @param times     per record the Kafka-like record timestamp (log-append and processing time), or null for "now"
      * @param batchSize records per batch (Integer.MAX_VALUE = one batch)
      */
-    public Result run(List<byte[]> values, long[] times, int batchSize) {
+    public Result run(List<byte[]> keys, List<byte[]> values, long[] times, int batchSize) {
         RecordPipeline pipeline = RecordPipeline.compile(job);
         Map<String, String> windows = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
@@ -74,7 +81,7 @@ public final class FileRun {
                 long time = times == null ? now : times[i];
                 late[0] = false;
                 try {
-                    pipeline.process(null, values.get(i), time, time,
+                    pipeline.process(keys == null ? null : keys.get(i), values.get(i), time, time,
                             (k, t, in) -> late[0] |= !task.fold(k, t, in, time));
                     if (late[0]) {
                         rejected.add(new Rejected(i + 1, BadRecordException.Reason.LATE.name(), "every window of the record's time has closed"));
