@@ -136,20 +136,30 @@ final class ChangelogRestorer {
         if (r == null || records.isEmpty()) {
             return;
         }
+        r.clock = applyChunk(store, r.task, records, r.clock, consumer.position(tp));
+        r.records += records.size();
+        crash.restoreChunkApplied();
+    }
+
+    /**
+     * Applies changelog records of one task to the store in one atomic write, with the position
+     * they bring the task to; returns the task clock as of the last clock record seen.
+     */
+    static byte[] applyChunk(PaneStore store, int task, List<ConsumerRecord<byte[], byte[]>> records, byte[] clock,
+                             long nextOffset) {
         try (StoreBatch batch = store.newBatch()) {
             for (ConsumerRecord<byte[], byte[]> rec : records) {
                 if (InternalRecords.isClock(rec.key())) {
-                    r.clock = rec.value();
+                    clock = rec.value();
                 } else if (rec.value() == null) {
-                    batch.delete(r.task, InternalRecords.pane(rec.key()), InternalRecords.key(rec.key()));
+                    batch.delete(task, InternalRecords.pane(rec.key()), InternalRecords.key(rec.key()));
                 } else {
-                    batch.put(r.task, InternalRecords.pane(rec.key()), InternalRecords.key(rec.key()), rec.value());
+                    batch.put(task, InternalRecords.pane(rec.key()), InternalRecords.key(rec.key()), rec.value());
                 }
-                r.records++;
             }
-            batch.checkpoint(r.task, new TaskCheckpoint(consumer.position(tp), r.clock));
+            batch.checkpoint(task, new TaskCheckpoint(nextOffset, clock));
             store.apply(batch);
         }
-        crash.restoreChunkApplied();
+        return clock;
     }
 }

@@ -71,6 +71,9 @@ public final class JobRunner implements Runnable {
     private KafkaConsumer<byte[], byte[]> restoreConsumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogRestorer restorer;
+    private StandbyReplicas standby;
+    private Thread standbyThread;
+    private Admin standbyAdmin;
     private volatile boolean stopping;
     /** Not ready before the first assignment: until then nothing says which tasks must be restored. */
     private boolean assignedOnce;
@@ -158,6 +161,14 @@ public final class JobRunner implements Runnable {
         consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
         List<String> subscribed = combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition());
         consumer.subscribe(subscribed, new Rebalances());
+        if (job.standbyReplicas() > 0) {
+            standbyAdmin = JobTopics.admin(settings.admin());
+            standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
+                    standbyAdmin, store, topics.changelog(), aggregateTopic, topics.groupId(), instanceId, job.standbyReplicas());
+            standbyThread = new Thread(standby, "tally-standby-" + job.name());
+            standbyThread.setDaemon(true);
+            standbyThread.start();
+        }
         metrics.bindConsumers(consumer, restoreConsumer, topics.changelog());
     }
 
@@ -428,6 +439,9 @@ public final class JobRunner implements Runnable {
                     restorer.cancel(tp.partition());
                 }
             }
+            if (standby != null) {
+                standby.unrelease(aggregateTasks(partitions));
+            }
             status.assigned(consumer.assignment());
         }
 
@@ -439,6 +453,9 @@ public final class JobRunner implements Runnable {
                 if (tp.topic().equals(aggregateTopic)) {
                     assigned.add(tp.partition());
                 }
+            }
+            if (standby != null) {
+                standby.release(java.util.Set.copyOf(assigned));
             }
             restartTasks(assigned);
             if (!partitions.isEmpty()) {
@@ -461,6 +478,9 @@ public final class JobRunner implements Runnable {
                     restorer.cancel(tp.partition());
                 }
             }
+            if (standby != null) {
+                standby.unrelease(aggregateTasks(partitions));
+            }
             restartTasks(new ArrayList<>(tasks.keySet()));
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
@@ -469,7 +489,26 @@ public final class JobRunner implements Runnable {
         }
     }
 
+    private java.util.Set<Integer> aggregateTasks(Collection<TopicPartition> partitions) {
+        java.util.Set<Integer> t = new java.util.HashSet<>();
+        for (TopicPartition tp : partitions) {
+            if (tp.topic().equals(aggregateTopic)) {
+                t.add(tp.partition());
+            }
+        }
+        return t;
+    }
+
     private void closeClients() {
+        if (standby != null) {
+            standby.stop();
+            try {
+                standbyThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            standbyAdmin.close(Duration.ofSeconds(1));
+        }
         if (consumer != null) {
             try {
                 consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

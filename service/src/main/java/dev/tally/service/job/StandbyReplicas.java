@@ -1,0 +1,173 @@
+package dev.tally.service.job;
+
+import dev.tally.state.PaneStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Warm copies of other instances' tasks ({@code standby-replicas: N}): for each task, the N group
+ * members after its owner (ordered by instance id, as a ring) tail its changelog into their local
+ * store, checkpoint included, so when the task fails over to one of them only the last few
+ * batches are replayed. Runs on its own thread with its own consumer; the job thread takes a task
+ * back with {@link #release} before it restores and processes it.
+ */
+final class StandbyReplicas implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(StandbyReplicas.class);
+    private static final long REFRESH_MS = 5_000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Admin admin;
+    private final PaneStore store;
+    private final String changelogTopic;
+    private final String aggregateTopic;
+    private final String groupId;
+    private final String instanceId;
+    private final int replicas;
+    /** Tasks the job thread owns or is restoring: never written from here. Guarded by this. */
+    private final Set<Integer> excluded = new HashSet<>();
+    private final Map<Integer, byte[]> clocks = new HashMap<>();
+    private volatile boolean stopping;
+    private volatile Set<Integer> standing = Set.of();
+
+    StandbyReplicas(KafkaConsumer<byte[], byte[]> consumer, Admin admin, PaneStore store, String changelogTopic,
+                    String aggregateTopic, String groupId, String instanceId, int replicas) {
+        this.consumer = consumer;
+        this.admin = admin;
+        this.store = store;
+        this.changelogTopic = changelogTopic;
+        this.aggregateTopic = aggregateTopic;
+        this.groupId = groupId;
+        this.instanceId = instanceId;
+        this.replicas = replicas;
+    }
+
+    /** Tasks this instance keeps warm now. */
+    Set<Integer> standing() {
+        return standing;
+    }
+
+    /** The job thread takes these tasks: once this returns, no standby write to them happens. */
+    synchronized void release(Set<Integer> tasks) {
+        excluded.addAll(tasks);
+    }
+
+    /** The job thread gave these tasks up: they may be kept warm again. */
+    synchronized void unrelease(Set<Integer> tasks) {
+        excluded.removeAll(tasks);
+    }
+
+    void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        long nextRefresh = 0;
+        try {
+            while (!stopping) {
+                if (System.currentTimeMillis() >= nextRefresh) {
+                    reassign(desiredTasks());
+                    nextRefresh = System.currentTimeMillis() + REFRESH_MS;
+                }
+                if (consumer.assignment().isEmpty()) {
+                    Thread.sleep(200);
+                    continue;
+                }
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                synchronized (this) {
+                    for (TopicPartition tp : records.partitions()) {
+                        int task = tp.partition();
+                        if (!excluded.contains(task)) {
+                            clocks.put(task, ChangelogRestorer.applyChunk(store, task, records.records(tp), clocks.get(task),
+                                    consumer.position(tp)));
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Tasks whose owner is among the N members before this one in the ring of group members. */
+    private Set<Integer> desiredTasks() throws InterruptedException {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+            List<MemberDescription> members = new ArrayList<>(group.members());
+            members.sort(Comparator.comparing(m -> m.groupInstanceId().orElse(m.consumerId())));
+            int me = -1;
+            for (int i = 0; i < members.size(); i++) {
+                if (instanceId.equals(members.get(i).groupInstanceId().orElse(null))) {
+                    me = i;
+                }
+            }
+            Set<Integer> tasks = new HashSet<>();
+            if (me < 0 || members.size() < 2) {
+                return tasks;
+            }
+            for (int k = 1; k <= Math.min(replicas, members.size() - 1); k++) {
+                MemberDescription owner = members.get(Math.floorMod(me - k, members.size()));
+                for (TopicPartition tp : owner.assignment().topicPartitions()) {
+                    if (tp.topic().equals(aggregateTopic)) {
+                        tasks.add(tp.partition());
+                    }
+                }
+            }
+            return tasks;
+        } catch (ExecutionException | KafkaException e) {
+            log.warn("standby replicas of group {}: cannot read the group ({}); keeping the current set", groupId, e.toString());
+            return standing;
+        }
+    }
+
+    private void reassign(Set<Integer> desired) {
+        Set<Integer> wanted = new HashSet<>(desired);
+        synchronized (this) {
+            wanted.removeAll(excluded);
+        }
+        if (wanted.equals(standing)) {
+            return;
+        }
+        Set<TopicPartition> current = consumer.assignment();
+        List<TopicPartition> tps = wanted.stream().map(t -> new TopicPartition(changelogTopic, t)).toList();
+        consumer.assign(tps);
+        for (TopicPartition tp : tps) {
+            if (!current.contains(tp)) {
+                long from = store.checkpoint(tp.partition()).changelogOffset();
+                clocks.put(tp.partition(), store.checkpoint(tp.partition()).meta());
+                if (from < 0) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, from);
+                }
+            }
+        }
+        log.info("standby replicas of group {}: keeping tasks {} warm", groupId, wanted);
+        standing = Set.copyOf(wanted);
+    }
+}
