@@ -79,13 +79,14 @@ final class PullQuery implements AutoCloseable {
                 throw new Router.HttpError(400, "from must be before to");
             }
         }
-        PaneStore store = service.store(job);
-        JobStatus status = status(job);
-        if (store == null || status == null) {
+        if (service.config().jobs().stream().noneMatch(j -> j.name().equals(job))) {
             throw new Router.HttpError(404, "no job named " + printable(job));
         }
-        if (!status.isReady()) {
-            throw new Router.HttpError(503, "job " + job + " is not ready (" + status.state() + "); retry shortly");
+        PaneStore store = service.store(job);
+        JobStatus status = status(job);
+        if (store == null || status == null || !status.isReady()) {
+            String state = status == null ? "not started" : status.state().name();
+            throw new Router.HttpError(503, "job " + job + " is not ready (" + state + "); retry shortly");
         }
         Prepared p = jobs.computeIfAbsent(job, this::prepare);
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);

@@ -112,9 +112,12 @@ final class Router implements HttpHandler, AutoCloseable {
     private static void send(HttpExchange ex, Response r) throws IOException {
         ex.getResponseHeaders().set("Content-Type", r.contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(r.status, r.body.length == 0 ? -1 : r.body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(r.body);
+        boolean noBody = r.body.length == 0 || "HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(r.status, noBody ? -1 : r.body.length);
+        if (!noBody) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(r.body);
+            }
         }
     }
 
