@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tally benchmark (issue #6): one broker, each input loaded once, every contender in its own JVM.
 #   bench/run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]
-#                [--contenders ceiling,kstreams,tally] [--runs N] [--keep] [--out FILE]
+#                [--contenders ceiling,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]
 # Builds the bench module (offline) unless BENCH_SKIP_BUILD=1; run `mvn -DskipTests install` at the
 # repository root once before, so the modules it depends on are installed.
 set -euo pipefail
@@ -13,5 +13,5 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$here/target/classpath.txt" ]]; the
 fi
 cp="$jar:$(cat "$here/target/classpath.txt")"
 cd "$root"
-exec java -Xmx1g -cp "$cp" -Dbench.classpath="$cp" -Dbench.agentJar="$jar" -Dbench.repoRoot="$root" \
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$cp" -Dbench.classpath="$cp" -Dbench.agentJar="$jar" -Dbench.repoRoot="$root" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.tally.bench.BenchMain "$@"

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,kstreams,tally]
- * [--runs N] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
+ * [--runs N] [--timeout-min M] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
  * measures every contender in its own JVM and prints one markdown table per workload.
  */
 public final class BenchMain {
@@ -28,6 +28,7 @@ public final class BenchMain {
         int runs = -1;
         boolean keep = false;
         Path out = null;
+        int timeoutMinutes = 30;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = Size.valueOf(args[++i].toUpperCase(Locale.ROOT));
@@ -36,14 +37,18 @@ public final class BenchMain {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--timeout-min" -> timeoutMinutes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
-                        + " [--contenders ceiling,kstreams,tally] [--runs N] [--keep] [--out FILE]");
+                        + " [--contenders ceiling,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
             }
         }
+        // Ctrl-C or SIGTERM must not leave a broker or a contender running behind us
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "stop-children"));
         Path work = Files.createTempDirectory("tally-bench-");
         var options = new Bench.Options(size, Workload.parse(workloads), parseContenders(contenders),
-                runs > 0 ? runs : size.defaultRuns, work, environment(), Duration.ofMinutes(30));
+                runs > 0 ? runs : size.defaultRuns, work, environment(), Duration.ofMinutes(timeoutMinutes));
         System.out.println("work dir " + work + ", load average " + loadAverage());
         long t0 = System.nanoTime();
         String report;
@@ -86,7 +91,7 @@ public final class BenchMain {
         String jar = System.getProperty("bench.agentJar");
         Path repo = Path.of(System.getProperty("bench.repoRoot", ".")).toAbsolutePath().normalize();
         return new Contender.Environment(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                classpath, List.of("-Xms256m", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                classpath, List.of("-Xms256m", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("bench.childLogLevel", "warn"),
                         "-Dorg.slf4j.simpleLogger.showDateTime=true"), repo, jar == null ? null : Path.of(jar));
     }
 

@@ -22,7 +22,7 @@ class BenchTest {
     void shouldReportNonZeroThroughputForEachContenderWhenTinyW1Runs(@TempDir Path work) throws Exception {
         var env = new Contender.Environment(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                List.of("-Xmx512m"), Path.of(".").toAbsolutePath(), null);
+                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Path.of(".").toAbsolutePath(), null);
         var options = new Bench.Options(Size.TINY, List.of(Workload.W1),
                 List.of(new CeilingContender(), new KafkaStreamsContender()), 1, work, env, Duration.ofSeconds(75));
         var console = new ByteArrayOutputStream();
