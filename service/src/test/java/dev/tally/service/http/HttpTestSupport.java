@@ -46,10 +46,14 @@ final class HttpTestSupport {
     }
 
     static JsonNode json(HttpResponse<String> r) {
+        return json(r.body());
+    }
+
+    static JsonNode json(String body) {
         try {
-            return JSON.readTree(r.body());
+            return JSON.readTree(body);
         } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + r.body(), e);
+            throw new UncheckedIOException("not JSON: " + body, e);
         }
     }
 
