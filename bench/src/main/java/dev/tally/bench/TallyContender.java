@@ -65,7 +65,7 @@ final class TallyContender implements Contender {
                     .append("      - split: { field: line, pattern: '\\W+', as: word }\n")
                     .append("      - lowercase: word\n")
                     .append("      - filter: \"word != ''\"\n")
-                    .append("    key: { field: word }\n")
+                    .append("    key: word\n")
                     .append("    time: { type: log-append, grace: 5s }\n")
                     .append("    window: { type: hopping, size: 30s, slide: 10s }\n")
                     .append("    aggregates: { count: count }\n")
