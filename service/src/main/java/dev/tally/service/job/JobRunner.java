@@ -15,8 +15,6 @@ import dev.tally.service.metrics.JobMetrics;
 import dev.tally.state.PaneStore;
 import dev.tally.state.StoreBatch;
 import dev.tally.state.TaskCheckpoint;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -66,14 +64,12 @@ public final class JobRunner implements Runnable {
 
     private final Map<Integer, WindowOperator> tasks = new TreeMap<>();
     private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
-    private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
+    private ConsumedPositions positions;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaConsumer<byte[], byte[]> restoreConsumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogRestorer restorer;
     private StandbyReplicas standby;
-    private Thread standbyThread;
-    private Admin standbyAdmin;
+    private JobClients clients;
     private volatile boolean stopping;
     /** Not ready before the first assignment: until then nothing says which tasks must be restored. */
     private boolean assignedOnce;
@@ -83,8 +79,6 @@ public final class JobRunner implements Runnable {
     /** Counted per batch, not per record: a meter update per record costs more than folding it. */
     private long sourceRecordsInBatch;
     private final boolean failFast;
-    /** With errors: fail, offsets are committed per processed record, so a stop commits exactly up to the bad one. */
-    private final Map<TopicPartition, OffsetAndMetadata> failFastOffsets = new HashMap<>();
 
     // The event sink of the direct (no repartition) path, reused for every record.
     private WindowOperator currentTask;
@@ -145,39 +139,15 @@ public final class JobRunner implements Runnable {
 
     private void setup() throws InterruptedException {
         status.starting();
-        try (Admin admin = JobTopics.admin(settings.admin())) {
-            int partitions = JobTopics.partitions(admin, sourceTopic);
-            if (combiner != null) {
-                JobTopics.ensure(admin, topics.repartition(), partitions, Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
-            }
-            long retention = plan.retentionMs() < 0 ? -1 : Duration.ofDays(7).toMillis() + plan.retentionMs();
-            JobTopics.ensure(admin, topics.changelog(), partitions, JobTopics.changelogConfigs(retention));
-            JobTopics.ensure(admin, job.deadLetterTopic(), partitions, Map.of());
-            JobTopics.ensure(admin, job.sink().topic(), partitions, Map.of());
-        }
-        producer = newProducer();
-        restoreConsumer = new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-restore"));
-        restorer = new ChangelogRestorer(restoreConsumer, store, topics.changelog(), crash);
-        consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
-        List<String> subscribed = combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition());
-        consumer.subscribe(subscribed, new Rebalances());
-        if (job.standbyReplicas() > 0) {
-            standbyAdmin = JobTopics.admin(settings.admin());
-            standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
-                    standbyAdmin, store, topics.changelog(), aggregateTopic, topics.groupId(), instanceId, job.standbyReplicas());
-            standbyThread = new Thread(standby, "tally-standby-" + job.name());
-            standbyThread.setDaemon(true);
-            standbyThread.start();
-        }
-        metrics.bindConsumers(consumer, restoreConsumer, topics.changelog());
-    }
-
-    private KafkaProducer<byte[], byte[]> newProducer() {
-        int txTimeout = (int) Math.max(10_000, 5 * job.batch().interval().toMillis());
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.transactionalProducer(
-                "tally-" + job.name() + "-" + instanceId, txTimeout));
-        p.initTransactions();
-        return p;
+        JobClients.createTopics(settings, job, plan, topics);
+        clients = new JobClients(job, settings, topics, instanceId, store, aggregateTopic);
+        consumer = clients.consumer;
+        positions = new ConsumedPositions(consumer, failFast);
+        standby = clients.standby;
+        producer = clients.newProducer();
+        restorer = new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash);
+        consumer.subscribe(combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()), new Rebalances());
+        metrics.bindConsumers(consumer, clients.restoreConsumer, topics.changelog());
     }
 
     private void loop() throws InterruptedException {
@@ -201,11 +171,11 @@ public final class JobRunner implements Runnable {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollMs));
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (failFast) {
-                            failFastOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset()));
+                            positions.record(r.topic(), r.partition(), r.offset());
                         }
                         process(r);
                         if (failFast) {
-                            failFastOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                            positions.record(r.topic(), r.partition(), r.offset() + 1);
                         }
                     }
                     consumedInBatch += records.count();
@@ -301,8 +271,8 @@ public final class JobRunner implements Runnable {
             for (WindowOperator t : tasks.values()) {
                 t.onBatchEnd(store, now, sink, writes);
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit();
-            if (out.isEmpty() && offsets.equals(lastCommitted)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit();
+            if (out.isEmpty() && positions.unchanged(offsets)) {
                 tasks.values().forEach(WindowOperator::onCommit);
                 return;
             }
@@ -323,29 +293,13 @@ public final class JobRunner implements Runnable {
             }
             store.apply(writes);
             tasks.values().forEach(WindowOperator::onCommit);
-            lastCommitted = offsets;
+            positions.committed(offsets);
             deadLetters.clear();
-            failFastOffsets.clear();
             backoffMs = 100;
             metrics.transactionsCommitted.increment();
             metrics.recordsProduced.increment(sink.windows);
             status.committed(now, tasks);
         }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(lastCommitted);
-        if (failFast) {
-            offsets.putAll(failFastOffsets);
-            return offsets;
-        }
-        for (TopicPartition tp : consumer.assignment()) {
-            if (!consumer.paused().contains(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
-            }
-        }
-        offsets.keySet().retainAll(consumer.assignment());
-        return offsets;
     }
 
     /**
@@ -357,7 +311,6 @@ public final class JobRunner implements Runnable {
         metrics.transactionsAborted.increment();
         log.warn("job {}: batch dropped ({}), recovering", job.name(), e.getMessage());
         deadLetters.clear();
-        failFastOffsets.clear();
         if (combiner != null) {
             combiner.clear();
         }
@@ -366,31 +319,13 @@ public final class JobRunner implements Runnable {
             backoffMs = Math.min(backoffMs * 2, 5_000);
         } else {
             producer.close(Duration.ZERO);
-            producer = newProducer();
+            producer = clients.newProducer();
         }
         restartTasks(new ArrayList<>(tasks.keySet()));
-        rewind(consumer.assignment());
-        lastCommitted = Map.of();
+        positions.rewind(consumer.assignment());
         if (e.failure() == BatchTransaction.Failure.FATAL) {
             consumer.enforceRebalance("producer fenced or broken: " + e.getMessage());
         }
-    }
-
-    private void rewind(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
-        List<TopicPartition> fromStart = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata o = committed.get(tp);
-            if (o == null) {
-                fromStart.add(tp);
-            } else {
-                consumer.seek(tp, o);
-            }
-        }
-        consumer.seekToBeginning(fromStart);
     }
 
     /**
@@ -468,7 +403,6 @@ public final class JobRunner implements Runnable {
             // Nothing of the open batch was sent yet: drop it and re-read the state of the tasks we keep.
             metrics.rebalances.increment();
             deadLetters.clear();
-            failFastOffsets.clear();
             if (combiner != null) {
                 combiner.clear();
             }
@@ -484,8 +418,7 @@ public final class JobRunner implements Runnable {
             restartTasks(new ArrayList<>(tasks.keySet()));
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
-            rewind(kept);
-            lastCommitted = Map.of();
+            positions.rewind(kept);
         }
     }
 
@@ -500,25 +433,8 @@ public final class JobRunner implements Runnable {
     }
 
     private void closeClients() {
-        if (standby != null) {
-            standby.stop();
-            try {
-                standbyThread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            standbyAdmin.close(Duration.ofSeconds(1));
-        }
-        if (consumer != null) {
-            try {
-                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                log.warn("job {}: closing the consumer: {}", job.name(), e.toString());
-            }
-        }
-        if (restoreConsumer != null) {
-            restoreConsumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        if (clients != null) {
+            clients.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));

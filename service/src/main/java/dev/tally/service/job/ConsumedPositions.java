@@ -1,0 +1,87 @@
+package dev.tally.service.job;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the processing consumer stands: the offsets the last committed batch handed to its
+ * transaction, the offsets the open batch will commit, and the rewind to the group's committed
+ * offsets after a batch was dropped (the consumer does not rewind by itself).
+ */
+final class ConsumedPositions {
+    private final Consumer<byte[], byte[]> consumer;
+    /** With errors: fail, offsets advance per processed record, so a stop commits exactly up to the bad one. */
+    private final boolean perRecord;
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+
+    ConsumedPositions(Consumer<byte[], byte[]> consumer, boolean perRecord) {
+        this.consumer = consumer;
+        this.perRecord = perRecord;
+    }
+
+    boolean perRecord() {
+        return perRecord;
+    }
+
+    /** errors: fail only: the record at {@code offset} is being processed (before) or done (after). */
+    void record(String topic, int partition, long nextOffset) {
+        processed.put(new TopicPartition(topic, partition), new OffsetAndMetadata(nextOffset));
+    }
+
+    /**
+     * The positions to commit with the open batch: the consumer's {@code position()} of every
+     * partition it is processing (past transaction markers, so lag can reach 0), not "last offset + 1".
+     */
+    Map<TopicPartition, OffsetAndMetadata> toCommit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(committed);
+        if (perRecord) {
+            offsets.putAll(processed);
+            return offsets;
+        }
+        for (TopicPartition tp : consumer.assignment()) {
+            if (!consumer.paused().contains(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+            }
+        }
+        offsets.keySet().retainAll(consumer.assignment());
+        return offsets;
+    }
+
+    boolean unchanged(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        return offsets.equals(committed);
+    }
+
+    void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        committed = offsets;
+        processed.clear();
+    }
+
+    /** The open batch was dropped: seek the partitions back to the group's committed offsets. */
+    void rewind(Collection<TopicPartition> partitions) {
+        processed.clear();
+        committed = Map.of();
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> groupOffsets = consumer.committed(new HashSet<>(partitions));
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = groupOffsets.get(tp);
+            if (o == null) {
+                fromStart.add(tp);
+            } else {
+                consumer.seek(tp, o);
+            }
+        }
+        consumer.seekToBeginning(fromStart);
+    }
+}
