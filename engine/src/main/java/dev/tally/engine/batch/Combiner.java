@@ -4,7 +4,10 @@ import dev.tally.config.WindowConfig;
 import dev.tally.engine.aggregate.Accumulator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,23 +52,36 @@ public final class Combiner {
         void partial(byte[] key, long start, long maxEventTime, byte[] encodedPartial);
     }
 
-    /** Hands every partial to the sink, encoded, and empties the combiner. */
+    /**
+     * Hands every partial to the sink, encoded, in order of their latest event time, and empties the
+     * combiner. The order matters: the task advances its watermark with each partial it merges, so a
+     * partial of a later pane (or of another key) merged first would make an earlier, on-time pane
+     * look late. In event-time order a partial can only find its windows closed by earlier batches.
+     */
     public void drain(PartialSink sink) {
+        List<Partial> out = new ArrayList<>();
         for (Map.Entry<String, KeyPanes> e : partials.entrySet()) {
             KeyPanes kp = e.getValue();
             for (int i = 0; i < kp.size; i++) {
-                sink.partial(kp.keyBytes, kp.panes[i], kp.maxTimes[i], plan.encode(kp.deltas[i]));
+                out.add(new Partial(kp.keyBytes, kp.panes[i], kp.maxTimes[i], kp.deltas[i]));
             }
         }
         for (Map.Entry<String, KeySessions> e : sessions.entrySet()) {
             byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
             KeySessions ks = e.getValue();
             for (int i = 0; i < ks.size(); i++) {
-                sink.partial(key, ks.bounds.get(i).start(), ks.bounds.get(i).end(), plan.encode(ks.values.get(i)));
+                out.add(new Partial(key, ks.bounds.get(i).start(), ks.bounds.get(i).end(), ks.values.get(i)));
             }
+        }
+        out.sort(Comparator.comparingLong(Partial::maxEventTime));
+        for (Partial p : out) {
+            sink.partial(p.key, p.start, p.maxEventTime, plan.encode(p.value));
         }
         partials.clear();
         sessions.clear();
+    }
+
+    private record Partial(byte[] key, long start, long maxEventTime, Accumulator[] value) {
     }
 
     /** Forgets the batch (it was aborted). */
