@@ -25,6 +25,7 @@ public final class TallyService implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<PaneStore> stores = new CopyOnWriteArrayList<>();
     private MemoryBudget budget;
+    private boolean closed;
     private StateMetrics stateMetrics;
     private volatile String instanceId;
 
@@ -98,8 +99,13 @@ public final class TallyService implements AutoCloseable {
         runners.forEach(JobRunner::stop);
     }
 
+    /** Stops every job, then closes the stores and the memory budget; a second call does nothing. */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stop();
         awaitTermination();
         if (stateMetrics != null) {
