@@ -21,11 +21,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -87,13 +90,19 @@ final class KafkaGoldenRun {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            // The idempotent producer keeps the order of sends to a partition, so send all, then check all.
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (GoldenCase.Line line : lines) {
                 String key = keyField == null ? null : line.field(keyField);
                 Long time = timeField == null ? null : Long.valueOf(line.field(timeField));
-                p.send(new ProducerRecord<>(source, 0, time, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        line.text().getBytes(StandardCharsets.UTF_8))).get();
+                sent.add(p.send(new ProducerRecord<>(source, 0, time, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        line.text().getBytes(StandardCharsets.UTF_8))));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
             }
         }
     }
@@ -104,7 +113,7 @@ final class KafkaGoldenRun {
      */
     private void awaitDone(TallyService service, int records) throws Exception {
         JobTopics topics = new JobTopics(job.name());
-        int expectedWindows = (int) java.nio.file.Files.readAllLines(golden.expected()).stream().filter(l -> !l.isBlank()).count();
+        int expectedWindows = (int) Files.readAllLines(golden.expected()).stream().filter(l -> !l.isBlank()).count();
         long deadline = System.currentTimeMillis() + WAIT_MS;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             while (true) {
