@@ -79,6 +79,8 @@ public final class JobRunner implements Runnable {
     /** Counted per batch, not per record: a meter update per record costs more than folding it. */
     private long sourceRecordsInBatch;
     private final boolean failFast;
+    /** errors: fail met a bad record: the source is paused, and the job stops once the repartition topic is drained. */
+    private String drainingError;
 
     // The event sink of the direct (no repartition) path, reused for every record.
     private WindowOperator currentTask;
@@ -187,13 +189,20 @@ public final class JobRunner implements Runnable {
             } catch (BadRecordStop e) {
                 // errors: fail — everything before the bad record commits, the record itself does not.
                 commitBatch();
-                throw new JobFailedException("bad record at " + e.record.topic() + "-" + e.record.partition()
+                String message = "bad record at " + e.record.topic() + "-" + e.record.partition()
                         + "@" + e.record.offset() + " (" + e.reason + "): " + e.getMessage()
-                        + "; everything before it is committed (errors: fail)");
+                        + "; everything before it is committed (errors: fail)";
+                if (combiner == null) {
+                    throw new JobFailedException(message);
+                }
+                startDraining(message);
             }
             metrics.recordsConsumed.increment(sourceRecordsInBatch);
             sourceRecordsInBatch = 0;
             commitBatch();
+            if (drainingError != null && repartitionDrained()) {
+                throw new JobFailedException(drainingError);
+            }
             status.ready(assignedOnce && !restorer.isRestoring());
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             metrics.afterBatch(status.watermarks());
@@ -228,6 +237,41 @@ public final class JobRunner implements Runnable {
             if (!task(r.partition()).mergePartial(key, pane, time, partial, batchTime)) {
                 late(r, "a partial aggregate arrived after every window of its pane closed");
             }
+        }
+    }
+
+    /**
+     * The partial aggregates of the records before the bad one are committed in the repartition
+     * topic; turn them into output before stopping, or those records would be consumed but never
+     * counted. Repartition records after the bad one in the same poll were not processed: rewind.
+     */
+    private void startDraining(String message) {
+        drainingError = message;
+        List<TopicPartition> source = new ArrayList<>();
+        List<TopicPartition> repartition = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            (tp.topic().equals(sourceTopic) ? source : repartition).add(tp);
+        }
+        consumer.pause(source);
+        positions.rewind(repartition);
+        log.warn("job {}: {}; draining the repartition topic before stopping", job.name(), message);
+    }
+
+    /**
+     * Drained once the position reached the high watermark: the last stable offset may still lag
+     * the markers of the transaction just committed, and would report "nothing left" too early.
+     */
+    private boolean repartitionDrained() throws InterruptedException {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        consumer.assignment().stream().filter(tp -> tp.topic().equals(topics.repartition()))
+                .forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        try (org.apache.kafka.clients.admin.Admin admin = JobTopics.admin(settings.admin())) {
+            var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                    org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get();
+            return latest.keySet().stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp).offset());
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("job {}: cannot read the repartition topic's end ({}); still draining", job.name(), e.getCause().toString());
+            return false;
         }
     }
 
