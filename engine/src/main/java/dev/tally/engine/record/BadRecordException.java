@@ -4,7 +4,12 @@ package dev.tally.engine.record;
 public final class BadRecordException extends Exception {
 
     /** Why, as the {@code tally.error.reason} header of the dead-letter record. */
-    public enum Reason { UNDECODABLE, MISSING_KEY, MISSING_TIME, BAD_TIME, EXPRESSION_FAILED, LATE }
+    public enum Reason {
+        UNDECODABLE, MISSING_KEY, MISSING_TIME, BAD_TIME, EXPRESSION_FAILED,
+        /** A numeric aggregate's input is not a number. */
+        BAD_VALUE,
+        LATE
+    }
 
     private final Reason reason;
 

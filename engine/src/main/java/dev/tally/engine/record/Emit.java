@@ -39,6 +39,8 @@ final class Emit extends Step {
     private final TimeConfig.Format timeFormat;
     private final String timeField;
     private final int[] inputSlots;
+    /** Per aggregate: its name when it needs numbers (sum, min, max, avg, quantiles), else null. */
+    private final String[] numericNames;
     private final Object[] inputs;
 
     private byte[] recordKey;
@@ -51,7 +53,8 @@ final class Emit extends Step {
      * @param inputSlots one per aggregate: the slot of its field, or -1 (count)
      * @param inputs     the array handed to the sink, reused for every event
      */
-    Emit(KeySource keySource, FieldsContext context, TimeConfig time, int timeSlot, int[] inputSlots, Object[] inputs) {
+    Emit(KeySource keySource, FieldsContext context, TimeConfig time, int timeSlot, int[] inputSlots,
+         String[] numericNames, Object[] inputs) {
         this.keySource = keySource;
         this.context = context;
         this.timeType = time.type();
@@ -59,6 +62,7 @@ final class Emit extends Step {
         this.timeFormat = time.format();
         this.timeField = time.field();
         this.inputSlots = inputSlots.clone();
+        this.numericNames = numericNames.clone();
         this.inputs = inputs;
     }
 
@@ -76,9 +80,32 @@ final class Emit extends Step {
         long time = time(fields);
         for (int i = 0; i < inputSlots.length; i++) {
             int slot = inputSlots[i];
-            inputs[i] = slot < 0 ? null : fields.get(slot);
+            Object v = slot < 0 ? null : fields.get(slot);
+            inputs[i] = v == null || numericNames[i] == null || v instanceof Number ? v : number(v, i);
         }
         target.accept(key, time, inputs);
+    }
+
+    /**
+     * A numeric aggregate's input must be a number before any accumulator sees it: rejecting it
+     * here dead-letters the record whole, instead of after other aggregates already counted it.
+     */
+    private Number number(Object v, int aggregate) throws BadRecordException {
+        if (v instanceof String s) {
+            String t = s.strip();
+            Number n = Values.parseNumber(t);
+            if (n != null) {
+                return n;
+            }
+            try {
+                return new java.math.BigDecimal(t);
+            } catch (NumberFormatException e) {
+                // falls through to the rejection below, which names the value
+            }
+        }
+        String shown = String.valueOf(v);
+        throw new BadRecordException(Reason.BAD_VALUE, "aggregate " + numericNames[aggregate] + " needs a number, got \""
+                + (shown.length() > 60 ? shown.substring(0, 60) + "..." : shown) + "\"");
     }
 
     private String key(Fields fields) throws BadRecordException {

@@ -59,17 +59,22 @@ final class PipelineCompiler {
         }
         List<AggregateConfig> aggregates = job.aggregates();
         int[] inputSlots = new int[aggregates.size()];
+        String[] numericNames = new String[aggregates.size()];
         for (int i = 0; i < inputSlots.length; i++) {
             AggregateConfig aggregate = aggregates.get(i);
             boolean counts = aggregate.type() == AggregateConfig.Type.COUNT || aggregate.field() == null;
             inputSlots[i] = counts ? -1 : read(aggregate.field());
+            numericNames[i] = switch (aggregate.type()) {
+                case SUM, MIN, MAX, AVG, QUANTILES -> aggregate.name();
+                default -> null;
+            };
         }
 
         Fields fields = new Fields(slots.size());
         boolean csv = job.source().format() == SourceConfig.Format.CSV;
         FieldsContext context = new FieldsContext(slots, fields, csv);
         Object[] inputs = new Object[inputSlots.length];
-        Emit emit = new Emit(keySource, context, time, timeSlot, inputSlots, inputs);
+        Emit emit = new Emit(keySource, context, time, timeSlot, inputSlots, numericNames, inputs);
         Step head = link(steps, context, emit);
         boolean splits = steps.stream().anyMatch(s -> s instanceof TransformStep.Split);
         EventBuffer buffer = splits ? new EventBuffer(inputs.length) : null;

@@ -56,6 +56,16 @@ class BadRecordTest {
     }
 
     @Test
+    void shouldRejectTheWholeRecordWhenANumericAggregateGetsText() {
+        Jobs jobs = Jobs.json().keyField("user").eventTime("ts", TimeConfig.Format.EPOCH_MILLIS)
+                .aggregates(Jobs.COUNT, Jobs.agg(dev.tally.config.AggregateConfig.Type.SUM, "bytes"));
+        BadRecordException e = assertThrows(BadRecordException.class,
+                () -> jobs.run("{\"user\":\"u\",\"ts\":1,\"bytes\":\"abc\"}"));
+        assertEquals(BadRecordException.Reason.BAD_VALUE, e.reason());
+        assertTrue(e.getMessage().contains("abc"), e.getMessage());
+    }
+
+    @Test
     void shouldNameParserLocationWhenJsonIsMalformed() {
         BadRecordException e = assertThrows(BadRecordException.class, () -> w1().run("{\"user\":\n  tru}"));
 
