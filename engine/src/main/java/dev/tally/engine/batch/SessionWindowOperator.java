@@ -7,16 +7,22 @@ import dev.tally.state.PaneStore;
 import dev.tally.state.StoreBatch;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
  * Session windows of one task. A key's open sessions live in one store entry (at pane
  * {@link #OPEN}); a marker at pane {@code end + gap} (when the session closes) indexes keys by
- * closing time, so closing needs a range scan of what closed, not a scan of every key. A batch
- * folds events into mini-sessions; at its end they merge with the stored sessions, bridging
- * sessions an event connects.
+ * closing time, so closing reads only what closes. A batch folds events into the full open-session
+ * list of each key it touches (loaded once per batch), bridging sessions an event connects.
+ *
+ * <p>Sessions close at the record that moves the watermark past their end + gap, as hopping windows
+ * do, so a later record of the batch cannot join a session that had already closed, and results
+ * do not depend on batch boundaries.
  */
 final class SessionWindowOperator implements WindowOperator {
     /** Pane slot of a key's open sessions: after every closing-time marker, so bulk expiry never touches it. */
@@ -26,16 +32,50 @@ final class SessionWindowOperator implements WindowOperator {
     private final int task;
     private final JobPlan plan;
     private final long gap;
-    private final TaskClock clock;
-    private final HashMap<String, KeySessions> dirty = new HashMap<>();
     private final PaneStore store;
+    private final TaskClock clock;
+    /** Keys touched this batch: their open sessions now, and as they were stored. */
+    private final HashMap<String, Touched> touched = new HashMap<>();
+    /** Close times of touched sessions (entries may be stale: checked when they come up). */
+    private final PriorityQueue<Closing> closing = new PriorityQueue<>();
+    private final List<Emitted> closed = new ArrayList<>();
+    private long closedWm;
+    /** The first stored closing marker after {@link #closedWm}, or MAX when none: when to look at the store again. */
+    private long nextStoredClose = Long.MIN_VALUE;
+
+    private record Closing(long at, String key) implements Comparable<Closing> {
+        @Override
+        public int compareTo(Closing o) {
+            return Long.compare(at, o.at);
+        }
+    }
+
+    private record Emitted(String key, SessionMath.Session bounds, Accumulator[] value) {
+    }
+
+    private static final class Touched {
+        final String key;
+        final KeySessions open;
+        /** The sessions as stored before this batch, whose markers (and, when gone, windows) are replaced. */
+        final List<SessionMath.Session> stored;
+        final List<SessionMath.Session> closedNow = new ArrayList<>();
+        /** Sessions an event or partial of this batch went into (emit: changes emits these). */
+        final java.util.Set<SessionMath.Session> changed = new java.util.HashSet<>();
+
+        Touched(String key, KeySessions open) {
+            this.key = key;
+            this.open = open;
+            this.stored = List.copyOf(open.bounds);
+        }
+    }
 
     SessionWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
         this.task = task;
-        this.store = store;
         this.plan = plan;
+        this.store = store;
         this.gap = plan.job.window().gap().toMillis();
         this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.closedWm = clock.emittedWatermark();
     }
 
     @Override
@@ -45,42 +85,74 @@ final class SessionWindowOperator implements WindowOperator {
 
     @Override
     public boolean fold(String key, long eventTime, Object[] inputs, long wallNow) {
-        clock.observe(eventTime, wallNow);
-        if (SessionMath.isClosed(eventTime, gap, clock.watermark()) && !joinsOpenSession(key, eventTime, eventTime)) {
-            return false;
+        Accumulator[] one = plan.newAccumulators();
+        for (int i = 0; i < one.length; i++) {
+            one[i].add(inputs[i], eventTime);
         }
-        dirty.computeIfAbsent(key, k -> new KeySessions()).add(eventTime, inputs, gap, plan);
-        return true;
+        return mergePartial(key, eventTime, eventTime, one, wallNow);
     }
 
     @Override
     public boolean mergePartial(String key, long start, long end, Accumulator[] partial, long wallNow) {
-        clock.observe(end, wallNow);
-        if (SessionMath.isClosed(end, gap, clock.watermark()) && !joinsOpenSession(key, start, end)) {
+        advance(end, wallNow);
+        Touched t = touch(key);
+        SessionMath.Merge m = SessionMath.mergeInterval(t.open.bounds, start, end, gap);
+        if (m.isNew() && SessionMath.isClosed(end, gap, closedWm)) {
             return false;
         }
-        dirty.computeIfAbsent(key, k -> new KeySessions()).addInterval(start, end, partial, gap);
+        SessionMath.Merge done = t.open.addInterval(start, end, partial, gap);
+        t.changed.add(new SessionMath.Session(done.start(), done.end()));
+        closing.add(new Closing(SessionMath.coverEnd(done.end(), gap), key));
         return true;
     }
 
-    /**
-     * An event old enough that its own session would be closed is still on time when it joins a
-     * session that is open: rare, so the store read happens only for such stragglers.
-     */
-    private boolean joinsOpenSession(String key, long start, long end) {
-        KeySessions batch = dirty.get(key);
-        if (batch != null && !SessionMath.mergeInterval(batch.bounds, start, end, gap).isNew()) {
-            return true;
-        }
-        KeySessions open = load(store, key.getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < open.size(); i++) {
-            SessionMath.Session s = open.bounds.get(i);
-            if (!SessionMath.isClosed(s.end(), gap, clock.emittedWatermark())
-                    && !SessionMath.mergeInterval(java.util.List.of(s), start, end, gap).isNew()) {
-                return true;
+    private Touched touch(String key) {
+        Touched t = touched.get(key);
+        if (t == null) {
+            byte[] b = store.get(task, OPEN, key.getBytes(StandardCharsets.UTF_8));
+            t = new Touched(key, b == null ? new KeySessions() : KeySessions.decode(b, plan));
+            touched.put(key, t);
+            for (SessionMath.Session s : t.open.bounds) {
+                closing.add(new Closing(SessionMath.coverEnd(s.end(), gap), key));
             }
         }
-        return false;
+        return t;
+    }
+
+    private void advance(long eventTime, long wallNow) {
+        clock.observe(eventTime, wallNow);
+        if (clock.watermark() > closedWm) {
+            closeUpTo(clock.watermark());
+        }
+    }
+
+    /** Closes every session whose cover ended by {@code wm}: stored ones (via markers) and touched ones. */
+    private void closeUpTo(long wm) {
+        if (nextStoredClose == Long.MIN_VALUE || wm >= nextStoredClose) {
+            long from = closedWm == TaskClock.NO_TIME ? Long.MIN_VALUE : closedWm + 1;
+            try (PaneCursor c = store.scan(task, from, OPEN)) {
+                nextStoredClose = Long.MAX_VALUE;
+                while (c.next()) {
+                    if (c.pane() > wm) {
+                        nextStoredClose = c.pane();
+                        break;
+                    }
+                    touch(new String(c.key(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        while (!closing.isEmpty() && closing.peek().at <= wm) {
+            Touched t = touched.get(closing.poll().key);
+            for (int i = t.open.size() - 1; i >= 0; i--) {
+                SessionMath.Session s = t.open.bounds.get(i);
+                if (SessionMath.isClosed(s.end(), gap, wm)) {
+                    closed.add(new Emitted(t.key, s, t.open.values.get(i)));
+                    t.closedNow.add(s);
+                    t.open.remove(i);
+                }
+            }
+        }
+        closedWm = wm;
     }
 
     @Override
@@ -90,110 +162,57 @@ final class SessionWindowOperator implements WindowOperator {
         } else if (plan.idleTimeoutMs > 0) {
             clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
         }
-        long oldWm = clock.emittedWatermark();
-        long newWm = clock.watermark();
-        Map<String, KeySessions> updated = new TreeMap<>();
-        for (Map.Entry<String, KeySessions> e : dirty.entrySet()) {
-            byte[] keyBytes = e.getKey().getBytes(StandardCharsets.UTF_8);
-            KeySessions open = load(store, keyBytes);
-            KeySessions batch = e.getValue();
-            for (int i = 0; i < batch.size(); i++) {
-                SessionMath.Session b = batch.bounds.get(i);
-                SessionMath.Merge m = SessionMath.mergeInterval(open.bounds, b.start(), b.end(), gap);
-                for (int j = m.first(); j < m.last(); j++) {
-                    SessionMath.Session old = open.bounds.get(j);
-                    writes.delete(task, SessionMath.coverEnd(old.end(), gap), keyBytes);
-                    out.changelog(task, SessionMath.coverEnd(old.end(), gap), keyBytes, null);
-                    if (!plan.emitFinal) {
-                        out.retract(task, e.getKey(), old.start(), old.end());
-                    }
-                }
-                open.addInterval(b.start(), b.end(), batch.values.get(i), gap);
-            }
-            for (int i = 0; i < open.size(); i++) {
-                SessionMath.Session s = open.bounds.get(i);
-                writes.put(task, SessionMath.coverEnd(s.end(), gap), keyBytes, MARKER);
-                out.changelog(task, SessionMath.coverEnd(s.end(), gap), keyBytes, MARKER);
-            }
-            updated.put(e.getKey(), open);
-            if (!plan.emitFinal) {
-                for (int i = 0; i < open.size(); i++) {
-                    SessionMath.Session s = open.bounds.get(i);
-                    if (s.end() >= b0(batch)) {
-                        out.window(task, e.getKey(), s.start(), s.end(), open.values.get(i));
-                    }
+        if (clock.watermark() > closedWm) {
+            closeUpTo(clock.watermark());
+        }
+        for (Map.Entry<String, Touched> e : new TreeMap<>(touched).entrySet()) {
+            String key = e.getKey();
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            Touched t = e.getValue();
+            for (SessionMath.Session s : t.stored) {
+                long marker = SessionMath.coverEnd(s.end(), gap);
+                writes.delete(task, marker, keyBytes);
+                out.changelog(task, marker, keyBytes, null);
+                boolean stillThere = t.open.bounds.contains(s) || t.closedNow.contains(s);
+                if (!plan.emitFinal && !stillThere) {
+                    out.retract(task, key, s.start(), s.end());
                 }
             }
-        }
-        if (newWm != TaskClock.NO_TIME && newWm > oldWm) {
-            close(store, oldWm, newWm, updated, out);
-            writes.deletePanesBefore(task, newWm == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : newWm + 1);
-        }
-        for (Map.Entry<String, KeySessions> e : updated.entrySet()) {
-            byte[] keyBytes = e.getKey().getBytes(StandardCharsets.UTF_8);
-            if (e.getValue().size() == 0) {
+            for (int i = 0; i < t.open.size(); i++) {
+                SessionMath.Session s = t.open.bounds.get(i);
+                long marker = SessionMath.coverEnd(s.end(), gap);
+                writes.put(task, marker, keyBytes, MARKER);
+                out.changelog(task, marker, keyBytes, MARKER);
+                if (!plan.emitFinal && t.changed.contains(s)) {
+                    out.window(task, key, s.start(), s.end(), t.open.values.get(i));
+                }
+            }
+            if (t.open.size() == 0) {
                 writes.delete(task, OPEN, keyBytes);
                 out.changelog(task, OPEN, keyBytes, null);
             } else {
-                byte[] bytes = e.getValue().encode(plan);
+                byte[] bytes = t.open.encode(plan);
                 writes.put(task, OPEN, keyBytes, bytes);
                 out.changelog(task, OPEN, keyBytes, bytes);
             }
         }
-        if (!dirty.isEmpty() || newWm != oldWm) {
-            clock.markEmitted(newWm);
+        for (Emitted c : closed) {
+            if (plan.emitFinal || touched.get(c.key).changed.contains(c.bounds)) {
+                out.window(task, c.key, c.bounds.start(), c.bounds.end(), c.value);
+            }
+        }
+        if (!touched.isEmpty() || closedWm != clock.emittedWatermark()) {
+            clock.markEmitted(closedWm);
             out.taskMeta(task, clock.toBytes());
         }
     }
 
-    /** The earliest event of the batch for a key: sessions ending before it did not change. */
-    private static long b0(KeySessions batch) {
-        return batch.bounds.get(0).start();
-    }
-
-    /** Sessions whose cover ended in (oldWm, newWm]: emitted (final) and dropped from the open entries. */
-    private void close(PaneStore store, long oldWm, long newWm, Map<String, KeySessions> updated, BatchSink out) {
-        long from = oldWm == TaskClock.NO_TIME ? Long.MIN_VALUE : oldWm + 1;
-        long to = newWm == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : newWm + 1;
-        TreeMap<String, byte[]> keys = new TreeMap<>();
-        try (PaneCursor c = store.scan(task, from, to)) {
-            while (c.next()) {
-                keys.putIfAbsent(new String(c.key(), StandardCharsets.UTF_8), c.key());
-            }
-        }
-        for (String k : updated.keySet()) {
-            keys.putIfAbsent(k, k.getBytes(StandardCharsets.UTF_8));
-        }
-        for (Map.Entry<String, byte[]> k : keys.entrySet()) {
-            KeySessions open = updated.get(k.getKey());
-            if (open == null) {
-                open = load(store, k.getValue());
-            }
-            boolean changed = false;
-            for (int i = open.size() - 1; i >= 0; i--) {
-                SessionMath.Session s = open.bounds.get(i);
-                if (SessionMath.isClosed(s.end(), gap, newWm)) {
-                    if (plan.emitFinal) {
-                        out.window(task, k.getKey(), s.start(), s.end(), open.values.get(i));
-                    }
-                    open.remove(i);
-                    changed = true;
-                }
-            }
-            if (changed) {
-                updated.put(k.getKey(), open);
-            }
-        }
-    }
-
-    private KeySessions load(PaneStore store, byte[] keyBytes) {
-        byte[] b = store.get(task, OPEN, keyBytes);
-        return b == null ? new KeySessions() : KeySessions.decode(b, plan);
-    }
-
     @Override
     public void onCommit() {
-        dirty.clear();
+        touched.clear();
+        closing.clear();
+        closed.clear();
+        nextStoredClose = Long.MIN_VALUE;
     }
 
     @Override

@@ -84,8 +84,6 @@ class BatchIndependenceTest {
     }
 
     @Test
-    @Disabled("engine: sessions close at the end of a batch, not at the record that moves the watermark past them;"
-            + " in one batch the event at 11 joins [2,2], which the record at 40 had already closed")
     void shouldNotJoinASessionThatTheWatermarkClosedEarlierInTheSameBatch() {
         JobConfig job = FileRuns.job("""
                 time: { type: event, field: t, grace: 20ms }
