@@ -10,7 +10,7 @@ import java.util.Map;
 record ChaosReport(long records, long windowsChecked, Map<Fault, Integer> faults, int crashesHit,
                    int unexpectedExits, int jobFailures, List<String> mismatches, long deadLetterDuplicates,
                    long deadLettersMissing, long deadLettersUnexpected, List<String> hanging, boolean caughtUp,
-                   List<String> problems, long durationMillis) {
+                   long inputProblems, List<String> problems, long durationMillis) {
 
     ChaosReport {
         faults = Map.copyOf(faults);
@@ -20,7 +20,7 @@ record ChaosReport(long records, long windowsChecked, Map<Fault, Integer> faults
     }
 
     boolean passed() {
-        return caughtUp && mismatches.isEmpty() && deadLetterDuplicates == 0 && deadLettersMissing == 0
+        return caughtUp && inputProblems == 0 && mismatches.isEmpty() && deadLetterDuplicates == 0 && deadLettersMissing == 0
                 && deadLettersUnexpected == 0 && hanging.isEmpty() && unexpectedExits == 0 && jobFailures == 0;
     }
 
@@ -39,6 +39,7 @@ record ChaosReport(long records, long windowsChecked, Map<Fault, Integer> faults
                 .append(deadLettersMissing).append(" missing, ").append(deadLettersUnexpected).append(" unexpected\n")
                 .append("hanging transactions:  ").append(hanging.size()).append(hanging.isEmpty() ? "" : " " + hanging).append('\n')
                 .append("caught up:             ").append(caughtUp).append('\n')
+                .append("input problems:        ").append(inputProblems).append('\n')
                 .append("unexpected exits:      ").append(unexpectedExits).append('\n')
                 .append("job failures:          ").append(jobFailures).append('\n')
                 .append("duration:              ").append(durationMillis / 1000).append(" s\n")

@@ -7,6 +7,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +20,21 @@ import java.util.concurrent.ExecutionException;
  * oracles, the dead-letter topics against the malformed input, and that no transaction hangs.
  */
 final class ChaosRun {
+    // The consumer internals log every seek, reset and committed-offset fetch at INFO: the trail a
+    // post-mortem of a duplicate or a gap needs.
     private static final List<String> INSTANCE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals=info",
+            "-Dorg.slf4j.simpleLogger.showThreadName=true");
 
     private ChaosRun() {
     }
 
-    static ChaosReport run(ChaosSettings s, BrokerProcess broker) throws InterruptedException {
+    static ChaosReport run(ChaosSettings s, BrokerProcess broker) throws InterruptedException, IOException {
         long start = System.currentTimeMillis();
+        if (Files.exists(s.workDir()) && !isEmpty(s.workDir())) {
+            // Old state dirs would restore stale stores into the new run.
+            throw new IllegalArgumentException("work dir " + s.workDir() + " is not empty");
+        }
         String bootstrap = broker.bootstrapServers();
         createTopics(s, bootstrap);
         List<Oracle> oracles = s.jobs().stream().map(Oracle::new).toList();
@@ -57,6 +66,9 @@ final class ChaosRun {
             FaultInjector.log("flushing");
             verifier.flush(new Workload(s).flushTime());
             caughtUp &= awaitCaughtUp(verifier, s.settleMillis());
+            if (!caughtUp) {
+                cluster.dumpThreads("not caught up");
+            }
             FaultInjector.log("caught up: " + caughtUp + "; reading the output up to the sentinels");
             List<String> topics = new ArrayList<>();
             for (ChaosSettings.JobSpec j : s.jobs()) {
@@ -76,12 +88,22 @@ final class ChaosRun {
                     dlq[i] += d[i];
                 }
             }
+            long inputProblems = verifier.inputProblems(problems, s.workDir().resolve(s.inputTopic() + ".txt"));
+            if (!mismatches.isEmpty() || dlq[0] + dlq[1] + dlq[2] > 0) {
+                read.forEach((topic, records) -> Verifier.dump(s.workDir().resolve(topic + ".txt"), records));
+            }
             problems.addAll(cluster.problems());
             return new ChaosReport(s.records(), windows, faults.injected(), cluster.crashesHit(), cluster.unexpectedExits(),
-                    cluster.jobFailures(), mismatches, dlq[0], dlq[1], dlq[2], hanging, caughtUp, problems,
+                    cluster.jobFailures(), mismatches, dlq[0], dlq[1], dlq[2], hanging, caughtUp, inputProblems, problems,
                     System.currentTimeMillis() - start);
         } finally {
             feed.interrupt();
+        }
+    }
+
+    private static boolean isEmpty(java.nio.file.Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

@@ -81,6 +81,14 @@ final class Cluster implements AutoCloseable {
         want[slot] = Want.RUNNING;
     }
 
+    synchronized void dumpThreads(String why) {
+        for (int i = 0; i < slots.size(); i++) {
+            if (want[i] == Want.RUNNING) {
+                slots.get(i).dumpThreads(why);
+            }
+        }
+    }
+
     synchronized void wipeState(int slot) {
         slots.get(slot).wipeState();
     }

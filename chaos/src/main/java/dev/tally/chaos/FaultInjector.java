@@ -120,6 +120,7 @@ final class FaultInjector {
             Thread.sleep(100);
         }
         if (cluster.crashesHit() == before) {
+            cluster.dumpThreads(fault + " not reached");
             problems.add(fault + ": the instance never reached the crash point");
         }
         return true;

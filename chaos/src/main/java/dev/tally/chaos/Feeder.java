@@ -56,7 +56,9 @@ final class Feeder implements Runnable {
                 for (Oracle o : oracles) {
                     o.add(e);
                 }
-                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(settings.inputTopic(), null, e.time(), e.key(), e.value());
+                // The record timestamp stays the wall clock: event time is in the value, and a
+                // timestamp months old would let the broker's time retention delete the input.
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(settings.inputTopic(), e.key(), e.value());
                 boolean bad = e.malformed();
                 producer.send(r, (md, ex) -> {
                     if (ex != null) {

@@ -61,7 +61,7 @@ final class TallyProcess {
                 cmd.add("-Dtally.crash.point=" + point);
                 cmd.add("-Dtally.crash.after=" + crashAfter);
             }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InstanceMain.class.getName(),
+            cmd.addAll(List.of("-cp", Classpath.stable(), InstanceMain.class.getName(),
                     Long.toString(ProcessHandle.current().pid()), "run", "-c", config.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             crashPoint = point;
@@ -133,6 +133,28 @@ final class TallyProcess {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot wipe " + state, e);
+        }
+    }
+
+    /** Appends a thread dump of the running child to its log, to see where a stuck instance waits. */
+    synchronized void dumpThreads(String why) {
+        if (!alive()) {
+            return;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("threads.log").toFile()))
+                    .start();
+            if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+            System.out.println("chaos: thread dump of " + id + " (" + why + ") in " + dir.resolve("threads.log"));
+        } catch (IOException e) {
+            System.err.println("chaos: cannot dump threads of " + id + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,7 +20,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +96,7 @@ final class Verifier implements AutoCloseable {
         try (KafkaProducer<byte[], byte[]> p = Feeder.producer(bootstrap, Map.of())) {
             for (int partition = 0; partition < settings.partitions(); partition++) {
                 String key = Workload.flushKey(partition, settings.partitions());
-                p.send(new ProducerRecord<>(settings.inputTopic(), partition, flushTime,
+                p.send(new ProducerRecord<>(settings.inputTopic(), partition,
                         key.getBytes(StandardCharsets.UTF_8), Workload.flushValue(key, flushTime)));
             }
             p.flush();
@@ -149,6 +152,79 @@ final class Verifier implements AutoCloseable {
         }
         waiting.forEach(tp -> hanging.add(tp.toString()));
         return read;
+    }
+
+    /**
+     * Reads the whole input back and counts records that are not there exactly once (by sequence
+     * number; malformed records by their count): a duplicated or lost input record would make the
+     * comparison blame Tally for the feeder's fault.
+     */
+    long inputProblems(List<String> problems, Path dump) {
+        List<ConsumerRecord<byte[], byte[]>> input = readAll(settings.inputTopic(), "read_uncommitted");
+        Map<Long, Integer> seen = new HashMap<>();
+        long unparsed = 0;
+        for (ConsumerRecord<byte[], byte[]> r : input) {
+            JsonNode v;
+            try {
+                v = JSON.readTree(r.value());
+            } catch (IOException e) {
+                unparsed++;
+                continue;
+            }
+            if (!Workload.isHarnessKey(v.path("user").asText())) {
+                seen.merge(v.path("seq").asLong(), 1, Integer::sum);
+            }
+        }
+        long bad = seen.values().stream().filter(n -> n != 1).count();
+        long expectedMalformed = settings.malformedEvery() == 0 ? 0 : settings.records() / settings.malformedEvery();
+        long expectedGood = settings.records() - expectedMalformed;
+        if (bad > 0 || seen.size() != expectedGood || unparsed != expectedMalformed) {
+            problems.add("input: " + seen.size() + " distinct records, " + bad + " not exactly once, " + unparsed
+                    + " malformed; expected " + expectedGood + " and " + expectedMalformed);
+            dump(dump, input);
+            return Math.max(1, bad);
+        }
+        return 0;
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> all = new ArrayList<>();
+            for (int p = 0; p < settings.partitions(); p++) {
+                all.add(new TopicPartition(topic, p));
+            }
+            c.assign(all);
+            c.seekToBeginning(all);
+            Map<TopicPartition, Long> ends = c.endOffsets(all);
+            long deadline = System.nanoTime() + SENTINEL_TIMEOUT.toNanos();
+            while (all.stream().anyMatch(tp -> c.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Keeps the records of a failed run for a post-mortem: one line per record. */
+    static void dump(Path file, List<ConsumerRecord<byte[], byte[]>> records) {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                StringBuilder line = new StringBuilder().append(r.partition()).append(' ').append(r.offset()).append(' ')
+                        .append(String.format("%tT.%<tL", r.timestamp())).append(' ').append(key(r)).append(' ')
+                        .append(r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
+                for (Header h : r.headers()) {
+                    line.append(' ').append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8));
+                }
+                w.write(line.append('\n').toString());
+            }
+        } catch (IOException e) {
+            System.err.println("chaos: cannot write " + file + ": " + e);
+        }
     }
 
     /** Compares a job's output with its oracle; adds a line per wrong (key, window) to {@code mismatches}. */
