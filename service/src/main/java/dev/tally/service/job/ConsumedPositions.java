@@ -82,6 +82,9 @@ final class ConsumedPositions {
                 consumer.seek(tp, o);
             }
         }
-        consumer.seekToBeginning(fromStart);
+        // seekToBeginning of an empty collection seeks EVERY assigned partition to its beginning.
+        if (!fromStart.isEmpty()) {
+            consumer.seekToBeginning(fromStart);
+        }
     }
 }
