@@ -28,9 +28,16 @@ final class GlobalWindowOperator implements WindowOperator {
     /** 0: keep keys forever. */
     private final long idleTimeout;
     private final HashMap<String, KeyPanes> dirty = new HashMap<>();
+    private final PaneStore store;
+    /** Last update of touched keys as stored before this batch (idle timeout only). */
+    private final HashMap<String, Long> storedLast = new HashMap<>();
+    /** Keys that expired during this batch and started again: their stored state is ignored. */
+    private final java.util.HashSet<String> fresh = new java.util.HashSet<>();
+    private final java.util.List<Expired> expiredMidBatch = new java.util.ArrayList<>();
 
-    GlobalWindowOperator(int task, JobPlan plan, byte[] clockMeta, long wallNow) {
+    GlobalWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
         this.task = task;
+        this.store = store;
         this.plan = plan;
         this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
         this.idleTimeout = plan.job.window().idleTimeout() == null ? 0 : plan.job.window().idleTimeout().toMillis();
@@ -63,8 +70,36 @@ final class GlobalWindowOperator implements WindowOperator {
         if (kp == null) {
             kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
             dirty.put(key, kp);
+            if (idleTimeout > 0) {
+                byte[] stored = store.get(task, STATE, kp.keyBytes);
+                if (stored != null) {
+                    storedLast.put(key, ByteBuffer.wrap(stored).getLong());
+                }
+            }
+        }
+        if (idleTimeout > 0) {
+            expireIfIdle(key, kp);
+            kp = dirty.get(key);
         }
         return kp.delta(STATE, time, plan::newAccumulators);
+    }
+
+    /**
+     * A key idle past its timeout when its next record arrives expired at that record, not at the
+     * end of the batch: its old state is dropped (a tombstone goes out) and the record starts afresh.
+     */
+    private void expireIfIdle(String key, KeyPanes kp) {
+        Long stored = fresh.contains(key) ? null : storedLast.get(key);
+        long last = Math.max(stored == null ? Long.MIN_VALUE : stored, kp.size == 0 ? Long.MIN_VALUE : kp.maxTimes[0]);
+        long wm = clock.watermark();
+        if (last != Long.MIN_VALUE && wm != TaskClock.NO_TIME && last + idleTimeout <= wm) {
+            expiredMidBatch.add(new Expired(key, last));
+            fresh.add(key);
+            dirty.put(key, new KeyPanes(kp.keyBytes));
+        }
+    }
+
+    private record Expired(String key, long last) {
     }
 
     @Override
@@ -77,9 +112,18 @@ final class GlobalWindowOperator implements WindowOperator {
         long oldWm = clock.emittedWatermark();
         long newWm = clock.watermark();
         Map<String, Long> lastUpdate = new HashMap<>();
+        for (Expired x : expiredMidBatch) {
+            out.retract(task, x.key, Long.MIN_VALUE, x.last);
+        }
         for (Map.Entry<String, KeyPanes> e : new TreeMap<>(dirty).entrySet()) {
             KeyPanes kp = e.getValue();
             byte[] stored = store.get(task, STATE, kp.keyBytes);
+            if (stored != null && fresh.contains(e.getKey())) {
+                long old = ByteBuffer.wrap(stored).getLong();
+                writes.delete(task, old + idleTimeout, kp.keyBytes);
+                out.changelog(task, old + idleTimeout, kp.keyBytes, null);
+                stored = null;
+            }
             Accumulator[] full = kp.deltas[0];
             long last = kp.maxTimes[0];
             if (stored != null) {
@@ -152,6 +196,9 @@ final class GlobalWindowOperator implements WindowOperator {
     @Override
     public void onCommit() {
         dirty.clear();
+        storedLast.clear();
+        fresh.clear();
+        expiredMidBatch.clear();
     }
 
     @Override

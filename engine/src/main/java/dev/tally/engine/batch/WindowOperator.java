@@ -23,7 +23,7 @@ public interface WindowOperator {
         return switch (type) {
             case TUMBLING, HOPPING -> new HoppingWindowOperator(task, plan, store, clockMeta, wallNow);
             case SESSION -> new SessionWindowOperator(task, plan, store, clockMeta, wallNow);
-            case GLOBAL -> new GlobalWindowOperator(task, plan, clockMeta, wallNow);
+            case GLOBAL -> new GlobalWindowOperator(task, plan, store, clockMeta, wallNow);
         };
     }
 

@@ -1,7 +1,6 @@
 package dev.tally.engine.batch;
 
 import dev.tally.config.JobConfig;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -96,8 +95,6 @@ class BatchIndependenceTest {
     }
 
     @Test
-    @Disabled("engine: global keys expire at the end of a batch; in one batch a key idle past its timeout"
-            + " (a: 0, watermark 1000, timeout 500) keeps its old state when it is updated again later in the batch")
     void shouldStartAFreshRunningAggregateWhenAKeyComesBackAfterItsIdleTimeout() {
         JobConfig job = FileRuns.job("""
                 time: { type: event, field: t }
