@@ -27,11 +27,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaNode node;
     private final boolean ownsDir;
+    /** A containerised broker (-Ptestcontainers) instead of the in-process one; null normally. */
+    private final AutoCloseable container;
+    private final String containerBootstrap;
     private boolean closed;
 
     private EmbeddedKafka(KafkaNode node, boolean ownsDir) {
         this.node = node;
         this.ownsDir = ownsDir;
+        this.container = null;
+        this.containerBootstrap = null;
+    }
+
+    private EmbeddedKafka(AutoCloseable container, String bootstrap) {
+        this.node = null;
+        this.ownsDir = false;
+        this.container = container;
+        this.containerBootstrap = bootstrap;
     }
 
     /**
@@ -54,11 +66,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** One broker per JVM, started on first use and closed by a shutdown hook; do not close it yourself. */
     public static synchronized EmbeddedKafka shared() {
         if (shared == null) {
-            EmbeddedKafka kafka = start();
+            EmbeddedKafka kafka = "testcontainers".equals(System.getProperty("tally.test.broker")) ? container() : start();
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "tally-shared-kafka-shutdown"));
             shared = kafka;
         }
         return shared;
+    }
+
+    /**
+     * With {@code -Ptestcontainers} (a Docker engine present) the shared broker is a container; the
+     * class doing it is compiled only in that profile, so it is looked up by name.
+     */
+    private static EmbeddedKafka container() {
+        try {
+            Object broker = Class.forName("dev.tally.broker.ContainerBroker").getConstructor().newInstance();
+            String bootstrap = (String) broker.getClass().getMethod("bootstrapServers").invoke(broker);
+            return new EmbeddedKafka((AutoCloseable) broker, bootstrap);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("-Ptestcontainers needs Docker and the profile's ContainerBroker: " + e, e);
+        }
     }
 
     private static EmbeddedKafka start(Path dataDir, int port, Map<String, String> extra, boolean ownsDir) {
@@ -75,7 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return node.settings().bootstrapServers();
+        return container != null ? containerBootstrap : node.settings().bootstrapServers();
     }
 
     /**
@@ -128,6 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Shuts the broker down cleanly, keeping its data and port for {@link #restart()}. */
     public synchronized void stop() {
+        requireInProcess();
         node.stop();
     }
 
@@ -136,6 +163,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("broker is closed");
         }
+        requireInProcess();
         node.stop();
         node.start();
     }
@@ -146,9 +174,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
+        if (container != null) {
+            try {
+                container.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the Kafka container", e);
+            }
+            return;
+        }
         node.stop();
         if (ownsDir) {
             deleteRecursively(node.settings().dataDir);
+        }
+    }
+
+    /** Stopping and restarting is for the in-process broker; a container is managed by Testcontainers. */
+    private void requireInProcess() {
+        if (container != null) {
+            throw new UnsupportedOperationException("stop/restart need the in-process broker, not -Ptestcontainers");
         }
     }
 
