@@ -32,12 +32,17 @@ record ChaosSettings(String tag, Path workDir, long seed, long records, int part
     /** A short run for CI: a few thousand records, faults a few seconds apart. */
     static ChaosSettings ci(String tag, Path workDir, int instances, int startInstances, List<Fault> faults) {
         return new ChaosSettings(tag, workDir, tag.hashCode(), 4_000, 4, 25, 20, 5_000, 397,
-                12_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000);
+                20_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000);
     }
 
     ChaosSettings withFeedMillis(long millis) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
                 millis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis);
+    }
+
+    ChaosSettings withFaultGapMillis(long millis) {
+        return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
+                feedMillis, instances, startInstances, faults, millis, zombieMillis, brokerDownMillis, settleMillis);
     }
 
     String inputTopic() {

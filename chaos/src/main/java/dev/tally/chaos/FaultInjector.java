@@ -112,7 +112,7 @@ final class FaultInjector {
             cluster.wipeState(slot);
             after = 1;
         } else {
-            after = 2 + random.nextInt(6);
+            after = 1 + random.nextInt(4);
         }
         cluster.startWithCrash(slot, fault.crashPoint(), after);
         long deadline = System.currentTimeMillis() + CRASH_WAIT_MILLIS;
