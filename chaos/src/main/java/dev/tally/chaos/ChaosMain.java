@@ -55,7 +55,7 @@ public final class ChaosMain {
             dir = Files.createTempDirectory("tally-chaos-");
         }
         List<Fault> faults = schedule(kills, zombies, brokerRestarts, scaleChanges, crashRounds);
-        ChaosSettings s = new ChaosSettings("long", dir, 42, records, 6, 200, 5, 10_000, 9_973,
+        ChaosSettings s = new ChaosSettings("long", dir.resolve("run"), 42, records, 6, 200, 5, 10_000, 9_973,
                 feedSeconds * 1000, 3, 3, faults, gap * 1000, 22_000, brokerDown * 1000, 600_000);
         System.out.println("chaos: work dir " + dir + ", faults in order: " + faults);
         ChaosReport report;
