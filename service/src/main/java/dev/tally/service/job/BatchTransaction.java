@@ -39,7 +39,8 @@ import java.util.concurrent.Future;
  *
  * Failures end in state FAILED with a {@link Failure} telling the caller what to do:
  * <ul>
- *   <li>{@link Failure#ABORTABLE}: the transaction was aborted here; rewind and retry with backoff.</li>
+ *   <li>{@link Failure#ABORTABLE}: the transaction was aborted here; rewind and retry with backoff.
+ *       Includes a group generation change seen by {@code sendOffsetsToTransaction}.</li>
  *   <li>{@link Failure#FATAL}: the producer is fenced or broken (ProducerFenced, OutOfOrderSequence,
  *       authorization, fenced group member); never abort: close it, drop the batch, rejoin.</li>
  *   <li>{@link Failure#UNKNOWN_OUTCOME}: {@code commitTransaction} timed out, the batch may or may
@@ -156,9 +157,14 @@ final class BatchTransaction {
         while (c != null) {
             if (c instanceof ProducerFencedException || c instanceof OutOfOrderSequenceException
                     || c instanceof AuthorizationException || c instanceof UnsupportedVersionException
-                    || c instanceof InvalidProducerEpochException || c instanceof FencedInstanceIdException
-                    || c instanceof CommitFailedException) {
+                    || c instanceof InvalidProducerEpochException || c instanceof FencedInstanceIdException) {
                 return Failure.FATAL;
+            }
+            if (c instanceof CommitFailedException) {
+                // The group moved to a new generation while the batch was open (an ordinary rebalance):
+                // the producer itself marks this abortable. Treating it as fatal rebuilt the producer and
+                // forced yet another rebalance, which failed the other members' open batches in turn.
+                return Failure.ABORTABLE;
             }
             if (committing && c instanceof TimeoutException) {
                 return Failure.UNKNOWN_OUTCOME;
