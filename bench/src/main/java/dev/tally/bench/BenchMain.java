@@ -1,15 +1,18 @@
 package dev.tally.bench;
 
 import dev.tally.broker.BrokerProcess;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,kstreams,tally]
@@ -87,7 +90,10 @@ public final class BenchMain {
 
     /** Children run on the harness's own JVM and classpath (run.sh passes the bench classpath). */
     static Contender.Environment environment() {
-        String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
+        // children run in their own directories: relative classpath entries would not resolve there
+        String classpath = Arrays.stream(System.getProperty("bench.classpath", System.getProperty("java.class.path"))
+                .split(File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
         String jar = System.getProperty("bench.agentJar");
         Path repo = Path.of(System.getProperty("bench.repoRoot", ".")).toAbsolutePath().normalize();
         return new Contender.Environment(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -20,8 +20,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class InputLoader {
 
     static final int PARTITIONS = 6;
-    private static final Duration CLICK_SPAN = Duration.ofHours(2);
-    private static final Duration AMOUNT_SPAN = Duration.ofMinutes(30);
     private static final int JITTER_MS = 3_000;
     private static final int VOCABULARY = 1_000;
     private static final long KEY_STRIDE = 1_000_003L;
@@ -68,25 +66,25 @@ final class InputLoader {
             switch (input) {
                 case CLICKS -> {
                     // event time ends ten minutes ago: inside every retention, never in the future
-                    long base = now - CLICK_SPAN.toMillis() - Duration.ofMinutes(10).toMillis();
+                    long base = now - size.eventSpan.toMillis() - Duration.ofMinutes(10).toMillis();
                     for (int i = 0; i < count; i++) {
-                        long ts = base + (long) i * CLICK_SPAN.toMillis() / count - rnd.nextInt(JITTER_MS);
+                        long ts = base + (long) i * size.eventSpan.toMillis() / count - rnd.nextInt(JITTER_MS);
                         String user = "u" + rnd.nextInt(size.users);
                         producer.send(new ProducerRecord<>(topic, bytes(user), click(sb, user, rnd, ts)));
                     }
                 }
                 case LINES -> {
-                    long base = now - CLICK_SPAN.toMillis() - Duration.ofMinutes(10).toMillis();
+                    long base = now - size.eventSpan.toMillis() - Duration.ofMinutes(10).toMillis();
                     double[] cumulative = zipf(VOCABULARY);
                     for (int i = 0; i < count; i++) {
-                        long ts = base + (long) i * CLICK_SPAN.toMillis() / count;
+                        long ts = base + (long) i * size.eventSpan.toMillis() / count;
                         producer.send(new ProducerRecord<>(topic, null, ts, null, line(sb, rnd, cumulative)));
                     }
                 }
                 case AMOUNTS -> {
-                    long base = now - AMOUNT_SPAN.toMillis() - Duration.ofMinutes(10).toMillis();
+                    long base = now - size.amountSpan.toMillis() - Duration.ofMinutes(10).toMillis();
                     for (int i = 0; i < count; i++) {
-                        long ts = base + (long) i * AMOUNT_SPAN.toMillis() / count - rnd.nextInt(JITTER_MS);
+                        long ts = base + (long) i * size.amountSpan.toMillis() / count - rnd.nextInt(JITTER_MS);
                         // a permutation of 0..count-1: every event has its own key
                         String key = "k" + (i * KEY_STRIDE % count);
                         producer.send(new ProducerRecord<>(topic, bytes(key), amount(sb, rnd, ts)));

@@ -3,6 +3,7 @@ package dev.tally.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.TopicPartition;
@@ -54,6 +55,14 @@ final class Runner {
                 state, (double) internal / inputRecords, elapsed, null);
     }
 
+    private double committedFraction(String group, Map<TopicPartition, Long> ends)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, Long> committed = broker.committed(group);
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long done = ends.keySet().stream().mapToLong(tp -> committed.getOrDefault(tp, 0L)).sum();
+        return total == 0 ? 1 : (double) done / total;
+    }
+
     /** Null once caught up; otherwise why not (process died, or the time limit passed). */
     String awaitCaughtUp(Running run, Contender.Launch launch, Map<TopicPartition, Long> ends)
             throws ExecutionException, InterruptedException, IOException {
@@ -66,7 +75,8 @@ final class Runner {
                 return "exited before catching up: " + run.logTail();
             }
             if (run.elapsedSeconds() > timeout.toSeconds()) {
-                return "not caught up after " + timeout.toSeconds() + " s";
+                return String.format(Locale.ROOT, "not caught up after %d s (%.0f%% of the input committed)",
+                        timeout.toSeconds(), 100.0 * committedFraction(launch.groupId(), ends));
             }
             Thread.sleep(POLL_MS);
         }

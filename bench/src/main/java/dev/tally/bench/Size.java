@@ -4,8 +4,11 @@ import java.time.Duration;
 
 /** How big each workload's input is. Tiny keeps a whole run under two minutes so CI can run it. */
 enum Size {
-    TINY(5_000, 100, 1_000, 5_000, 5_000, 500, Duration.ofSeconds(10), 1),
-    FULL(5_000_000, 10_000, 500_000, 10_000_000, 1_000_000, 5_000, Duration.ofSeconds(60), 2);
+    // tiny keeps the full size's density of records per second of event time, so the stores see
+    // the same pattern (a sparse tiny input would have Kafka Streams open a RocksDB segment every few records)
+    TINY(5_000, 100, 1_000, 5_000, 5_000, 500, Duration.ofSeconds(10), 1, Duration.ofMinutes(2), Duration.ofMinutes(1)),
+    FULL(5_000_000, 10_000, 500_000, 10_000_000, 1_000_000, 5_000, Duration.ofSeconds(60), 2,
+            Duration.ofHours(2), Duration.ofMinutes(30));
 
     final int clicks;
     final int users;
@@ -15,9 +18,13 @@ enum Size {
     final int latencyRatePerSec;
     final Duration latencyDuration;
     final int defaultRuns;
+    /** Event time covered by the clicks and by the lines. */
+    final Duration eventSpan;
+    /** Event time covered by the keyed amounts of W4 and W5. */
+    final Duration amountSpan;
 
     Size(int clicks, int users, int lines, int distinctKeys, int restartKeys,
-         int latencyRatePerSec, Duration latencyDuration, int defaultRuns) {
+         int latencyRatePerSec, Duration latencyDuration, int defaultRuns, Duration eventSpan, Duration amountSpan) {
         this.clicks = clicks;
         this.users = users;
         this.lines = lines;
@@ -26,5 +33,7 @@ enum Size {
         this.latencyRatePerSec = latencyRatePerSec;
         this.latencyDuration = latencyDuration;
         this.defaultRuns = defaultRuns;
+        this.eventSpan = eventSpan;
+        this.amountSpan = amountSpan;
     }
 }
