@@ -4,12 +4,20 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-cp_file="chaos/target/classpath.txt"
-if [ ! -d chaos/target/classes ] || [ ! -f "$cp_file" ]; then
-  mvn -B -q -o -pl chaos dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-fi
 if [ ! -d chaos/target/classes ]; then
   echo "run-long: chaos/target/classes not found; build first: mvn -B -DskipTests install" >&2
   exit 1
 fi
-exec java -Xmx2g -cp "chaos/target/classes:$(cat "$cp_file")" dev.tally.chaos.ChaosMain "$@"
+mvn -B -q -o -pl chaos dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+# The run takes half an hour: work from a private copy of the classpath, so a `mvn install`
+# meanwhile cannot rewrite a jar under the running JVMs.
+lib="$(mktemp -d "${TMPDIR:-/tmp}/tally-chaos-lib-XXXXXX")"
+trap 'rm -rf "$lib"' EXIT
+cp -r chaos/target/classes "$lib/classes"
+cp_line="$lib/classes"
+IFS=':' read -ra jars < chaos/target/classpath.txt
+for jar in "${jars[@]}"; do
+  cp "$jar" "$lib/"
+  cp_line="$cp_line:$lib/$(basename "$jar")"
+done
+java -Xmx2g -cp "$cp_line" dev.tally.chaos.ChaosMain "$@"

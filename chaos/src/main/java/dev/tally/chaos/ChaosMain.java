@@ -22,6 +22,8 @@ public final class ChaosMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // The feeder's producer retries through every broker restart and would drown the report in WARNs.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         long records = 1_000_000;
         int kills = 20;
         int zombies = 3;

@@ -1,6 +1,7 @@
 package dev.tally.chaos;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,7 +26,7 @@ final class Cluster implements AutoCloseable {
     Cluster(List<TallyProcess> slots, long seed) {
         this.slots = List.copyOf(slots);
         this.want = new Want[slots.size()];
-        java.util.Arrays.fill(want, Want.DOWN);
+        Arrays.fill(want, Want.DOWN);
         this.random = new SplittableRandom(seed);
         this.supervisor = new Thread(this::supervise, "chaos-supervisor");
         this.supervisor.setDaemon(true);
@@ -93,7 +94,7 @@ final class Cluster implements AutoCloseable {
         slots.get(slot).wipeState();
     }
 
-    /** True once the slot's child has exited (after a crash point, before the supervisor restarts it). */
+    /** Instances that halted at their crash point (exit code 137 while armed). */
     synchronized int crashesHit() {
         return crashesHit;
     }

@@ -2,7 +2,8 @@ package dev.tally.chaos;
 
 /** The config file of one instance: both jobs of the run, small group timeouts so faults resolve quickly. */
 final class JobYaml {
-    /** Beyond the session timeout and max.poll.interval.ms below, and the producer's 10 s transaction timeout. */
+    // Small, so a killed or paused instance loses its partitions within seconds; a zombie stays
+    // stopped longer than both and than the producer's 10 s transaction timeout.
     static final int SESSION_TIMEOUT_MS = 6_000;
     static final int MAX_POLL_INTERVAL_MS = 15_000;
 
