@@ -15,7 +15,8 @@ lib="$(mktemp -d "${TMPDIR:-/tmp}/tally-chaos-lib-XXXXXX")"
 trap 'rm -rf "$lib"' EXIT
 cp -r chaos/target/classes "$lib/classes"
 cp_line="$lib/classes"
-IFS=':' read -ra jars < chaos/target/classpath.txt
+# The file has no trailing newline, so read reports EOF; the jars are read all the same.
+IFS=":" read -ra jars < chaos/target/classpath.txt || true
 for jar in "${jars[@]}"; do
   cp "$jar" "$lib/"
   cp_line="$cp_line:$lib/$(basename "$jar")"
