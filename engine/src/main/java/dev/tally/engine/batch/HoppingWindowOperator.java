@@ -7,7 +7,6 @@ import dev.tally.state.StoreBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,9 @@ final class HoppingWindowOperator implements WindowOperator {
     /** Full values this batch computed, cached once it committed. */
     private final List<Closed> toCache = new ArrayList<>();
     private final PaneCache cache;
+    private final KeyWindows keyWindows;
+    /** The keys of each pane this batch touched: a closing visits only keys with panes in the closing windows. */
+    private final TreeMap<Long, List<String>> keysByPane = new TreeMap<>();
     /** Windows closed during the batch, handed to the sink at its end. */
     private final List<Closed> closed = new ArrayList<>();
     /** Watermark up to which windows are closed (emitted when final). */
@@ -57,6 +59,7 @@ final class HoppingWindowOperator implements WindowOperator {
         long st = clock.streamTime();
         this.cache = new PaneCache(CACHE_ENTRIES_PER_TASK,
                 st == TaskClock.NO_TIME ? Long.MIN_VALUE : window.pane(st) + window.paneWidth);
+        this.keyWindows = new KeyWindows(task, plan, store, cache);
     }
 
     private long nextClose(long watermark) {
@@ -76,7 +79,7 @@ final class HoppingWindowOperator implements WindowOperator {
         if (window.isPaneClosed(pane, closedWm)) {
             return false;
         }
-        Accumulator[] acc = keyPanes(key).delta(pane, eventTime, plan::newAccumulators);
+        Accumulator[] acc = delta(key, pane, eventTime);
         for (int i = 0; i < acc.length; i++) {
             acc[i].add(inputs[i], eventTime);
         }
@@ -89,7 +92,7 @@ final class HoppingWindowOperator implements WindowOperator {
         if (window.isPaneClosed(pane, closedWm)) {
             return false;
         }
-        JobPlan.mergeInto(keyPanes(key).delta(pane, maxEventTime, plan::newAccumulators), partial);
+        JobPlan.mergeInto(delta(key, pane, maxEventTime), partial);
         return true;
     }
 
@@ -98,6 +101,17 @@ final class HoppingWindowOperator implements WindowOperator {
         if (clock.watermark() >= nextClose) {
             closeUpTo(clock.watermark());
         }
+    }
+
+    /** The batch's delta of (key, pane); a pane new to the key is indexed for closing. */
+    private Accumulator[] delta(String key, long pane, long time) {
+        KeyPanes kp = keyPanes(key);
+        int before = kp.size;
+        Accumulator[] d = kp.delta(pane, time, plan::newAccumulators);
+        if (kp.size != before) {
+            keysByPane.computeIfAbsent(pane, p -> new ArrayList<>()).add(key);
+        }
+        return d;
     }
 
     private KeyPanes keyPanes(String key) {
@@ -133,28 +147,29 @@ final class HoppingWindowOperator implements WindowOperator {
         for (Closed c : closed) {
             out.window(task, c.key, c.start, c.start + window.size, c.value);
         }
-        PaneView view = new PaneView(task, plan, store, cache, null);
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
+            kp.full = new Accumulator[kp.size][];
             for (int i = 0; i < kp.size; i++) {
                 long pane = kp.panes[i];
-                Accumulator[] full = view.stored(e.getKey(), kp.keyBytes, pane);
-                if (full == null) {
-                    full = kp.deltas[i];
-                } else {
+                Accumulator[] committed = keyWindows.committed(e.getKey(), kp.keyBytes, pane);
+                Accumulator[] full = kp.deltas[i];
+                if (committed != null) {
+                    // Committed first, then the batch: first/last keep their order on equal times.
+                    full = JobPlan.copy(committed);
                     JobPlan.mergeInto(full, kp.deltas[i]);
                 }
+                kp.full[i] = full;
                 byte[] bytes = plan.encode(full);
                 out.changelog(task, pane, kp.keyBytes, bytes);
                 writes.put(task, pane, kp.keyBytes, bytes);
-                view.overlay(e.getKey(), pane, full);
                 toCache.add(new Closed(e.getKey(), pane, full));
             }
         }
         if (!plan.emitFinal) {
             long firstOpen = window.firstOpenWindowStart(closedWm);
             for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-                view.emitWindows(e.getKey(), e.getValue().keyBytes, sortedPanes(e.getValue()), firstOpen, Long.MAX_VALUE, out);
+                keyWindows.emit(e.getKey(), e.getValue(), firstOpen, Long.MAX_VALUE, true, out);
             }
         }
         if (closedWm != TaskClock.NO_TIME) {
@@ -164,12 +179,6 @@ final class HoppingWindowOperator implements WindowOperator {
             clock.markEmitted(closedWm);
             out.taskMeta(task, clock.toBytes());
         }
-    }
-
-    private static long[] sortedPanes(KeyPanes kp) {
-        long[] panes = Arrays.copyOf(kp.panes, kp.size);
-        Arrays.sort(panes);
-        return panes;
     }
 
     /**
@@ -186,14 +195,16 @@ final class HoppingWindowOperator implements WindowOperator {
             return;
         }
         BatchSink collect = new ClosedCollector();
-        PaneView view = new PaneView(task, plan, store, cache, dirty);
+        long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
         if (!plan.emitFinal) {
-            for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-                view.emitWindows(e.getKey(), e.getValue().keyBytes, sortedPanes(e.getValue()), firstStart, lastStart, collect);
+            java.util.HashSet<String> keys = new java.util.HashSet<>();
+            keysByPane.subMap(firstStart, toPane).values().forEach(keys::addAll);
+            for (String key : keys) {
+                keyWindows.emit(key, dirty.get(key), firstStart, lastStart, false, collect);
             }
             return;
         }
-        long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
+        PaneView view = new PaneView(task, plan, store, cache, dirty);
         TreeMap<String, byte[]> keys = new TreeMap<>();
         Map<Long, HashMap<String, Accumulator[]>> cached = cache.authoritativeRange(firstStart, toPane);
         if (cached != null) {
@@ -337,6 +348,7 @@ final class HoppingWindowOperator implements WindowOperator {
             cache.expireBefore(window.firstOpenWindowStart(closedWm));
         }
         toCache.clear();
+        keysByPane.clear();
         dirty.clear();
         closed.clear();
     }

@@ -15,10 +15,27 @@ final class KeyPanes {
     Accumulator[][] deltas = new Accumulator[2][];
     /** Largest event time folded into each pane; partial aggregates carry it downstream as their time. */
     long[] maxTimes = new long[2];
+    /** At the end of the batch: the full value of each pane (committed value plus delta). */
+    Accumulator[][] full;
     int size;
 
     KeyPanes(byte[] keyBytes) {
         this.keyBytes = keyBytes;
+    }
+
+    int indexOf(long pane) {
+        for (int i = 0; i < size; i++) {
+            if (panes[i] == pane) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    long[] sortedPanes() {
+        long[] sorted = Arrays.copyOf(panes, size);
+        Arrays.sort(sorted);
+        return sorted;
     }
 
     Accumulator[] delta(long pane, long time, Supplier<Accumulator[]> fresh) {

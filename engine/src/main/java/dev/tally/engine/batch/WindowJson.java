@@ -1,68 +1,121 @@
 package dev.tally.engine.batch;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.engine.aggregate.Accumulator;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The output value of a window: {"key":..,"start":..,"end":..,"<aggregate>":..} in the job's aggregate
  * order. Sessions: start and end are the times of their first and last event. Global: {"key","updated",...}.
+ *
+ * <p>Written by hand into one reused buffer: a job in {@code emit: changes} writes a window per
+ * record or more, and a JSON generator per window cost more than folding the record. Values that
+ * are not plain numbers or strings (quantiles, top-k) go through Jackson.
  */
 public final class WindowJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final JobPlan plan;
-    private final JsonFactory factory = MAPPER.getFactory();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+    private static final byte[] KEY = bytes("{\"key\":\"");
+    private static final byte[] START = bytes("\",\"start\":");
+    private static final byte[] END = bytes(",\"end\":");
+    private static final byte[] UPDATED = bytes("\",\"updated\":");
+
+    private final byte[][] names;
+    private final byte[] scratch = new byte[20];
+    private final dev.tally.engine.aggregate.ByteSink buffer = new dev.tally.engine.aggregate.ByteSink(256);
 
     public WindowJson(JobPlan plan) {
-        this.plan = plan;
+        names = new byte[plan.functions.size()][];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = bytes(",\"" + new String(ENCODER.quoteAsString(plan.functions.get(i).name())) + "\":");
+        }
     }
 
     public byte[] format(String key, long start, long end, Accumulator[] value) {
-        buffer.reset();
-        try (JsonGenerator g = factory.createGenerator(buffer)) {
-            g.setCodec(MAPPER);
-            g.writeStartObject();
-            g.writeStringField("key", key);
-            writeBounds(g, start, end);
-            for (int i = 0; i < value.length; i++) {
-                g.writeFieldName(plan.functions.get(i).name());
-                g.writeObject(value[i].result());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write window JSON", e);
+        head(key, start, end);
+        for (int i = 0; i < value.length; i++) {
+            buffer.writeBytes(names[i]);
+            writeValue(value[i].result());
         }
+        buffer.writeByte('}');
         return buffer.toByteArray();
     }
 
     /** A session that was merged into a larger one: readers drop the window (key, start, end). */
     public byte[] retraction(String key, long start, long end) {
-        buffer.reset();
-        try (JsonGenerator g = factory.createGenerator(buffer)) {
-            g.writeStartObject();
-            g.writeStringField("key", key);
-            writeBounds(g, start, end);
-            g.writeBooleanField("retracted", true);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write window JSON", e);
-        }
+        head(key, start, end);
+        buffer.writeBytes(bytes(",\"retracted\":true}"));
         return buffer.toByteArray();
     }
 
     /** Global windows have no bounds, only the time of their last update. */
-    private static void writeBounds(JsonGenerator g, long start, long end) throws IOException {
+    private void head(String key, long start, long end) {
+        buffer.reset();
+        buffer.writeBytes(KEY);
+        buffer.writeBytes(ENCODER.quoteAsUTF8(key));
         if (start == Long.MIN_VALUE) {
-            g.writeNumberField("updated", end);
+            buffer.writeBytes(UPDATED);
+            digits(end);
         } else {
-            g.writeNumberField("start", start);
-            g.writeNumberField("end", end);
+            buffer.writeBytes(START);
+            digits(start);
+            buffer.writeBytes(END);
+            digits(end);
         }
+    }
+
+    private void writeValue(Object v) {
+        if (v == null) {
+            ascii("null");
+        } else if (v instanceof Long || v instanceof Integer) {
+            digits(((Number) v).longValue());
+        } else if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            ascii(d.toString());
+        } else if (v instanceof String s) {
+            buffer.writeByte('"');
+            buffer.writeBytes(ENCODER.quoteAsUTF8(s));
+            buffer.writeByte('"');
+        } else {
+            try {
+                buffer.writeBytes(MAPPER.writeValueAsBytes(v));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("cannot write an aggregate value as JSON", e);
+            }
+        }
+    }
+
+    /** A long in decimal, without a String per number. */
+    private void digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(Long.toString(v));
+            return;
+        }
+        if (v < 0) {
+            buffer.writeByte('-');
+            v = -v;
+        }
+        int len = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            len++;
+        }
+        for (int i = len - 1; i >= 0; i--) {
+            scratch[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        buffer.writeBytes(scratch, 0, len);
+    }
+
+    private void ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            buffer.writeByte(s.charAt(i));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
