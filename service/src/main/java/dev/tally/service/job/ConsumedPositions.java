@@ -65,6 +65,20 @@ final class ConsumedPositions {
         processed.clear();
     }
 
+    /**
+     * Partitions that moved away: their last committed offset is another owner's business now,
+     * and must not be committed again should they come back while their task restores.
+     */
+    void forget(Collection<TopicPartition> partitions) {
+        if (committed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> kept = new HashMap<>(committed);
+        kept.keySet().removeAll(partitions);
+        committed = kept;
+        processed.keySet().removeAll(partitions);
+    }
+
     /** The open batch was dropped: seek the partitions back to the group's committed offsets. */
     void rewind(Collection<TopicPartition> partitions) {
         processed.clear();

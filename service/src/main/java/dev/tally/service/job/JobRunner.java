@@ -79,6 +79,7 @@ public final class JobRunner implements Runnable {
     /** Counted per batch, not per record: a meter update per record costs more than folding it. */
     private long sourceRecordsInBatch;
     private final boolean failFast;
+    private final long sessionTimeoutMs;
     /** errors: fail met a bad record: the source is paused, and the job stops once the repartition topic is drained. */
     private String drainingError;
 
@@ -104,6 +105,8 @@ public final class JobRunner implements Runnable {
         this.aggregateTopic = combiner == null ? sourceTopic : topics.repartition();
         this.status = new JobStatus(job.name());
         this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
+        this.sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i")
+                .getProperty(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
     }
 
     public JobStatus status() {
@@ -203,7 +206,7 @@ public final class JobRunner implements Runnable {
             if (drainingError != null && repartitionDrained()) {
                 throw new JobFailedException(drainingError);
             }
-            status.ready(assignedOnce && !restorer.isRestoring());
+            status.ready(assignedOnce && !restorer.isRestoring() && brokerReachable());
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             metrics.afterBatch(status.watermarks());
         }
@@ -373,6 +376,21 @@ public final class JobRunner implements Runnable {
     }
 
     /**
+     * The group coordinator answered a heartbeat within the session timeout: with the broker down
+     * the job keeps retrying, but reports not-ready until it is back.
+     */
+    private boolean brokerReachable() {
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> m
+                : consumer.metrics().entrySet()) {
+            if (m.getKey().name().equals("last-heartbeat-seconds-ago")) {
+                Object v = m.getValue().metricValue();
+                return !(v instanceof Double ago) || ago * 1000 < sessionTimeoutMs;
+            }
+        }
+        return true;
+    }
+
+    /**
      * (Re)starts tasks from local state plus their changelog tail: their input is paused until the
      * restorer reports them caught up; other tasks keep processing meanwhile.
      */
@@ -421,6 +439,7 @@ public final class JobRunner implements Runnable {
             if (standby != null) {
                 standby.unrelease(aggregateTasks(partitions));
             }
+            positions.forget(partitions);
             status.assigned(consumer.assignment());
         }
 
@@ -435,6 +454,12 @@ public final class JobRunner implements Runnable {
             }
             if (standby != null) {
                 standby.release(java.util.Set.copyOf(assigned));
+            }
+            if (!partitions.isEmpty()) {
+                // Under read_committed this waits for offsets a previous owner still has pending in an
+                // open transaction (KIP-447): a zombie's batch is resolved, committed or aborted,
+                // before the changelog end is read for the restore.
+                consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(60));
             }
             restartTasks(assigned);
             if (!partitions.isEmpty()) {
@@ -459,6 +484,7 @@ public final class JobRunner implements Runnable {
             if (standby != null) {
                 standby.unrelease(aggregateTasks(partitions));
             }
+            positions.forget(partitions);
             restartTasks(new ArrayList<>(tasks.keySet()));
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
