@@ -104,11 +104,7 @@ final class GlobalWindowOperator implements WindowOperator {
 
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
-        if (plan.processingTime) {
-            clock.followWallClock(wallNow, plan.processingTimeLagMs());
-        } else if (plan.idleTimeoutMs > 0) {
-            clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
-        }
+        plan.advanceAtBatchEnd(clock, wallNow);
         long oldWm = clock.emittedWatermark();
         long newWm = clock.watermark();
         Map<String, Long> lastUpdate = new HashMap<>();

@@ -136,11 +136,7 @@ final class HoppingWindowOperator implements WindowOperator {
     /** Writes the full value of every changed pane, emits per the emit mode, expires dead panes in bulk. */
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
-        if (plan.processingTime) {
-            clock.followWallClock(wallNow, plan.processingTimeLagMs());
-        } else if (plan.idleTimeoutMs > 0) {
-            clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
-        }
+        plan.advanceAtBatchEnd(clock, wallNow);
         if (clock.watermark() >= nextClose) {
             closeUpTo(clock.watermark());
         }

@@ -89,6 +89,18 @@ public final class JobPlan {
     }
 
     /**
+     * Time moves at the end of a batch even without records: processing time follows the wall
+     * clock; event time with an idle timeout moves a quiet task on, so its last windows close.
+     */
+    void advanceAtBatchEnd(TaskClock clock, long wallNow) {
+        if (processingTime) {
+            clock.followWallClock(wallNow, processingTimeLagMs());
+        } else if (idleTimeoutMs > 0) {
+            clock.advanceIfIdle(wallNow, idleTimeoutMs);
+        }
+    }
+
+    /**
      * Processing time: windows close this long after the wall clock passes their end, so partial
      * aggregates still crossing the repartition topic (one batch, one commit) are not late.
      */

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The panes of one task as they stand now: the store (which lags by this batch) overlaid with the
- * batch's changes, either the new full values at the end of the batch ({@link #overlay}) or,
- * mid-batch, the deltas so far. Each pane is read and decoded at most once per view.
+ * The panes of one task as they stand mid-batch, for closing final windows when the hot-pane cache
+ * does not hold them in full: the store (which lags by this batch) overlaid with the batch's deltas
+ * so far. Each pane is read and decoded at most once per view.
  */
 final class PaneView {
     private static final Accumulator[] ABSENT = new Accumulator[0];
@@ -33,23 +33,6 @@ final class PaneView {
         this.window = plan.window;
         this.cache = cache;
         this.deltas = deltas;
-    }
-
-    /** The committed value of a pane as a fresh object the caller may mutate, or null: cache first, then the store. */
-    Accumulator[] stored(String key, byte[] keyBytes, long pane) {
-        Accumulator[] cached = cache.get(pane, key);
-        if (cached != null) {
-            return JobPlan.copy(cached);
-        }
-        if (cache.knowsAbsent(pane)) {
-            return null;
-        }
-        byte[] b = store.get(task, pane, keyBytes);
-        return b == null ? null : plan.decode(b);
-    }
-
-    void overlay(String key, long pane, Accumulator[] full) {
-        panes.computeIfAbsent(key, k -> new TreeMap<>()).put(pane, full);
     }
 
     /** A stored value seen in a scan; the batch's own value wins if there is one. */

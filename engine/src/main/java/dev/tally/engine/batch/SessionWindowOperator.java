@@ -157,11 +157,7 @@ final class SessionWindowOperator implements WindowOperator {
 
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
-        if (plan.processingTime) {
-            clock.followWallClock(wallNow, plan.processingTimeLagMs());
-        } else if (plan.idleTimeoutMs > 0) {
-            clock.advanceIfIdle(wallNow, plan.idleTimeoutMs);
-        }
+        plan.advanceAtBatchEnd(clock, wallNow);
         if (clock.watermark() > closedWm) {
             closeUpTo(clock.watermark());
         }
