@@ -78,6 +78,21 @@ final class JobClients implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The group coordinator answered a heartbeat within the session timeout: with the broker down
+     * the job keeps retrying, but reports not-ready until it is back.
+     */
+    boolean coordinatorReachable(long sessionTimeoutMs) {
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> m
+                : consumer.metrics().entrySet()) {
+            if (m.getKey().name().equals("last-heartbeat-seconds-ago")) {
+                Object v = m.getValue().metricValue();
+                return !(v instanceof Double ago) || ago * 1000 < sessionTimeoutMs;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         if (standby != null) {

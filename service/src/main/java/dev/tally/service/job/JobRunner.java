@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,8 +79,8 @@ public final class JobRunner implements Runnable {
     private long sourceRecordsInBatch;
     private final boolean failFast;
     private final long sessionTimeoutMs;
-    /** errors: fail met a bad record: the source is paused, and the job stops once the repartition topic is drained. */
-    private String drainingError;
+    /** errors: fail met a bad record in a repartitioning job: stop once the repartition topic is drained. */
+    private RepartitionDrain drain;
 
     // The event sink of the direct (no repartition) path, reused for every record.
     private WindowOperator currentTask;
@@ -198,15 +197,16 @@ public final class JobRunner implements Runnable {
                 if (combiner == null) {
                     throw new JobFailedException(message);
                 }
-                startDraining(message);
+                drain = new RepartitionDrain(consumer, positions, settings, topics.repartition(), sourceTopic, message);
+                log.warn("job {}: {}; draining the repartition topic before stopping", job.name(), message);
             }
             metrics.recordsConsumed.increment(sourceRecordsInBatch);
             sourceRecordsInBatch = 0;
             commitBatch();
-            if (drainingError != null && repartitionDrained()) {
-                throw new JobFailedException(drainingError);
+            if (drain != null && drain.done()) {
+                throw new JobFailedException(drain.message());
             }
-            status.ready(assignedOnce && !restorer.isRestoring() && brokerReachable());
+            status.ready(assignedOnce && !restorer.isRestoring() && clients.coordinatorReachable(sessionTimeoutMs));
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             metrics.afterBatch(status.watermarks());
         }
@@ -243,40 +243,7 @@ public final class JobRunner implements Runnable {
         }
     }
 
-    /**
-     * The partial aggregates of the records before the bad one are committed in the repartition
-     * topic; turn them into output before stopping, or those records would be consumed but never
-     * counted. Repartition records after the bad one in the same poll were not processed: rewind.
-     */
-    private void startDraining(String message) {
-        drainingError = message;
-        List<TopicPartition> source = new ArrayList<>();
-        List<TopicPartition> repartition = new ArrayList<>();
-        for (TopicPartition tp : consumer.assignment()) {
-            (tp.topic().equals(sourceTopic) ? source : repartition).add(tp);
-        }
-        consumer.pause(source);
-        positions.rewind(repartition);
-        log.warn("job {}: {}; draining the repartition topic before stopping", job.name(), message);
-    }
 
-    /**
-     * Drained once the position reached the high watermark: the last stable offset may still lag
-     * the markers of the transaction just committed, and would report "nothing left" too early.
-     */
-    private boolean repartitionDrained() throws InterruptedException {
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-        consumer.assignment().stream().filter(tp -> tp.topic().equals(topics.repartition()))
-                .forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        try (org.apache.kafka.clients.admin.Admin admin = JobTopics.admin(settings.admin())) {
-            var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                    org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get();
-            return latest.keySet().stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp).offset());
-        } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("job {}: cannot read the repartition topic's end ({}); still draining", job.name(), e.getCause().toString());
-            return false;
-        }
-    }
 
     private void foldDirect(String key, long eventTime, Object[] inputs) {
         if (!currentTask.fold(key, eventTime, inputs, batchTime)) {
@@ -375,20 +342,6 @@ public final class JobRunner implements Runnable {
         }
     }
 
-    /**
-     * The group coordinator answered a heartbeat within the session timeout: with the broker down
-     * the job keeps retrying, but reports not-ready until it is back.
-     */
-    private boolean brokerReachable() {
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> m
-                : consumer.metrics().entrySet()) {
-            if (m.getKey().name().equals("last-heartbeat-seconds-ago")) {
-                Object v = m.getValue().metricValue();
-                return !(v instanceof Double ago) || ago * 1000 < sessionTimeoutMs;
-            }
-        }
-        return true;
-    }
 
     /**
      * (Re)starts tasks from local state plus their changelog tail: their input is paused until the
