@@ -140,30 +140,20 @@ final class Fields {
     }
 
     Duration duration(String key, Duration dflt) {
-        if (node(key) == null) {
-            return dflt;
-        }
-        Node.Scalar s = scalar(key);
-        if (s == null) {
-            reportNullAsMissing(key);
-            return null;
-        }
-        Duration d = Durations.parse(s.text());
-        if (d == null) {
-            problems.add(s, "must be a duration like 30s, 5m or 1h, got " + s.shown());
-        }
-        return d;
+        return present(key, dflt, s -> {
+            Duration d = Durations.parse(s.text());
+            if (d == null) {
+                problems.add(s, "must be a duration like 30s, 5m or 1h, got " + s.shown());
+            }
+            return d;
+        });
     }
 
     Integer integer(String key, int dflt, int min, int max) {
-        if (node(key) == null) {
-            return dflt;
-        }
-        Node.Scalar s = scalar(key);
-        if (s == null) {
-            reportNullAsMissing(key);
-            return null;
-        }
+        return present(key, dflt, s -> integer(s, min, max));
+    }
+
+    private Integer integer(Node.Scalar s, int min, int max) {
         long value;
         try {
             value = Long.parseLong(s.text().strip());
@@ -180,14 +170,10 @@ final class Fields {
     }
 
     Boolean bool(String key, boolean dflt) {
-        if (node(key) == null) {
-            return dflt;
-        }
-        Node.Scalar s = scalar(key);
-        if (s == null) {
-            reportNullAsMissing(key);
-            return null;
-        }
+        return present(key, dflt, this::bool);
+    }
+
+    private Boolean bool(Node.Scalar s) {
         String text = s.text().strip().toLowerCase(Locale.ROOT);
         if (text.equals("true") || text.equals("false")) {
             return text.equals("true");
@@ -198,14 +184,10 @@ final class Fields {
 
     /** One of the enum's constants, written lower-case with '-' for '_' (log-append -> LOG_APPEND). */
     <E extends Enum<E>> E choice(String key, Class<E> type, E dflt) {
-        if (node(key) == null) {
-            return dflt;
-        }
-        Node.Scalar s = scalar(key);
-        if (s == null) {
-            reportNullAsMissing(key);
-            return null;
-        }
+        return present(key, dflt, s -> choice(s, type));
+    }
+
+    private <E extends Enum<E>> E choice(Node.Scalar s, Class<E> type) {
         List<String> names = Arrays.stream(type.getEnumConstants()).map(Fields::kebab).toList();
         int i = names.indexOf(s.text().strip());
         if (i >= 0) {
@@ -236,6 +218,22 @@ final class Fields {
             problems.add(n, "must be a list, got " + n.kind());
         }
         return null;
+    }
+
+    /**
+     * The typed value of a scalar: {@code dflt} when the key is absent, null (reported) when it has
+     * no value; otherwise what {@code parse} makes of it (null when it reported a problem).
+     */
+    private <T> T present(String key, T dflt, java.util.function.Function<Node.Scalar, T> parse) {
+        if (node(key) == null) {
+            return dflt;
+        }
+        Node.Scalar s = scalar(key);
+        if (s == null) {
+            reportNullAsMissing(key);
+            return null;
+        }
+        return parse.apply(s);
     }
 
     // `key:` with nothing after it, or interpolation already reported: say it once, or not at all.
