@@ -89,8 +89,4 @@ public final class Combiner {
         partials.clear();
         sessions.clear();
     }
-
-    public boolean isEmpty() {
-        return partials.isEmpty() && sessions.isEmpty();
-    }
 }

@@ -65,14 +65,6 @@ final class TaskClock {
         emittedWatermark = watermark;
     }
 
-    TaskClock copy() {
-        TaskClock c = new TaskClock(graceMs, lastRecordWallClock);
-        c.streamTime = streamTime;
-        c.emittedWatermark = emittedWatermark;
-        c.lastIdleCheckWallClock = lastIdleCheckWallClock;
-        return c;
-    }
-
     byte[] toBytes() {
         return ByteBuffer.allocate(17).put((byte) 1).putLong(streamTime).putLong(emittedWatermark).array();
     }
