@@ -22,6 +22,8 @@ final class Bench {
     private final Options options;
     private final String bootstrapServers;
     private final PrintStream log;
+    /** Tally's W1 records/s in this run, when W1 ran: W6 paces its input at half of it. */
+    private double tallyW1Rate = Double.NaN;
 
     Bench(Options options, String bootstrapServers, PrintStream log) {
         this.options = options;
@@ -41,7 +43,7 @@ final class Bench {
                     case W5 -> new RestartBench(runner, loader, bootstrapServers, options.workDir(), log)
                             .run(jobContenders(), w.inputRecords(options.size()));
                     case W6 -> new LatencyBench(runner, loader, bootstrapServers, options.workDir(), log)
-                            .run(jobContenders(), options.size().latencyRatePerSec, options.size().latencyDuration);
+                            .run(jobContenders(), latencyRate(), latencyRateSource(), options.size().latencyDuration);
                     default -> throughput(w, loader, runner, loaded);
                 };
                 log.println(section);
@@ -49,6 +51,16 @@ final class Bench {
             }
         }
         return report.toString();
+    }
+
+    /** Half of Tally's W1 peak, as W6 asks; the size's default when W1 did not run first. */
+    private int latencyRate() {
+        return Double.isNaN(tallyW1Rate) ? options.size().latencyRatePerSec : (int) (tallyW1Rate / 2);
+    }
+
+    private String latencyRateSource() {
+        return Double.isNaN(tallyW1Rate) ? "the size's default (run W1 first to use half of Tally's W1 rate)"
+                : "half of Tally's W1 rate in this run";
     }
 
     private List<Contender> jobContenders() {
@@ -77,7 +89,11 @@ final class Bench {
                 log.println(w.label + " run " + i + ": " + r);
                 runs.add(r);
             }
-            medians.add(RunResult.median(runs));
+            RunResult median = RunResult.median(runs);
+            if (w == Workload.W1 && c instanceof TallyContender && median.ok()) {
+                tallyW1Rate = median.recordsPerSec();
+            }
+            medians.add(median);
         }
         return Table.throughput(w, records, options.runs(), medians);
     }

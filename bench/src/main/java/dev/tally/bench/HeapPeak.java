@@ -7,14 +7,16 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a JVM's peak heap to a file when it stops (SIGTERM included). Installed directly by the
  * child mains, and as a java agent ({@code -javaagent:tally-bench.jar=FILE}) into processes the
  * harness does not write, so every contender is measured the same way.
  *
- * <p>The figure is the sum of each heap pool's own peak; pools peak at different moments, so it
- * is an upper bound of the true peak, the same bound for every contender.
+ * <p>The figure is the largest heap in use at one moment, sampled every 20 ms and at the end
+ * (summing each pool's own peak would add peaks of different moments: eden's just before a young
+ * collection, old gen's much later, and overstate the heap a process ever needed).
  */
 public final class HeapPeak {
 
@@ -26,18 +28,36 @@ public final class HeapPeak {
         install(Path.of(file));
     }
 
+    private static final AtomicLong PEAK = new AtomicLong();
+
     static void install(Path file) {
+        Thread sampler = new Thread(HeapPeak::sample, "heap-peak-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> write(file), "heap-peak"));
     }
 
+    private static void sample() {
+        try {
+            while (true) {
+                peakBytes();
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The peak so far, after taking one more sample. */
     static long peakBytes() {
-        long sum = 0;
+        long used = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
+            if (pool.getType() == MemoryType.HEAP) {
+                used += pool.getUsage().getUsed();
             }
         }
-        return sum;
+        long now = used;
+        return PEAK.accumulateAndGet(now, Math::max);
     }
 
     static void write(Path file) {

@@ -45,10 +45,10 @@ final class LatencyBench {
         this.log = log;
     }
 
-    String run(List<Contender> contenders, int ratePerSec, Duration duration) throws Exception {
+    String run(List<Contender> contenders, int ratePerSec, String rateSource, Duration duration) throws Exception {
         var t = new StringBuilder("### W6: ").append(Workload.W6.description).append('\n')
-                .append(String.format(Locale.ROOT, "%,d records/s for %d s, one marker per second%n%n",
-                        ratePerSec, duration.toSeconds()))
+                .append(String.format(Locale.ROOT, "%,d records/s (%s) for %d s, one marker per second%n%n",
+                        ratePerSec, rateSource, duration.toSeconds()))
                 .append("| contender | markers seen | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
         for (Contender c : contenders) {
             String row;

@@ -7,7 +7,7 @@ enum Size {
     // tiny keeps the full size's density of records per second of event time, so the stores see
     // the same pattern (a sparse tiny input would have Kafka Streams open a RocksDB segment every few records)
     TINY(5_000, 100, 1_000, 5_000, 5_000, 500, Duration.ofSeconds(10), 1, Duration.ofMinutes(2), Duration.ofMinutes(1)),
-    FULL(5_000_000, 10_000, 500_000, 10_000_000, 1_000_000, 5_000, Duration.ofSeconds(60), 2,
+    FULL(5_000_000, 10_000, 500_000, 10_000_000, 1_000_000, 55_000, Duration.ofSeconds(60), 2,
             Duration.ofHours(2), Duration.ofMinutes(30));
 
     final int clicks;

@@ -71,7 +71,9 @@ public final class KafkaClientSettings {
     public Properties transactionalProducer(String transactionalId, int transactionTimeoutMs) {
         Properties p = base();
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        // 64 KiB measured best on W1 (16: 113k/s, 32: 118k, 64: 127k, 256: 112k): bigger batches grow each
+        // batch's per-record callback list on the job thread, smaller ones cost more requests
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");

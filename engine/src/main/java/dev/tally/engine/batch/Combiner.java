@@ -37,7 +37,7 @@ public final class Combiner {
         }
         KeyPanes kp = partials.get(key);
         if (kp == null) {
-            kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
+            kp = new KeyPanes(key);
             partials.put(key, kp);
         }
         Accumulator[] acc = kp.delta(slot(eventTime), eventTime, plan::newAccumulators);

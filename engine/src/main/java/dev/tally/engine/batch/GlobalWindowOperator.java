@@ -68,7 +68,7 @@ final class GlobalWindowOperator implements WindowOperator {
     private Accumulator[] delta(String key, long time) {
         KeyPanes kp = dirty.get(key);
         if (kp == null) {
-            kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
+            kp = new KeyPanes(key);
             dirty.put(key, kp);
             if (idleTimeout > 0) {
                 byte[] stored = store.get(task, STATE, kp.keyBytes);
@@ -95,7 +95,7 @@ final class GlobalWindowOperator implements WindowOperator {
         if (last != Long.MIN_VALUE && wm != TaskClock.NO_TIME && last + idleTimeout <= wm) {
             expiredMidBatch.add(new Expired(key, last));
             fresh.add(key);
-            dirty.put(key, new KeyPanes(kp.keyBytes));
+            dirty.put(key, new KeyPanes(key));
         }
     }
 

@@ -33,7 +33,9 @@ final class HoppingWindowOperator implements WindowOperator {
     private final PaneCache cache;
     private final KeyWindows keyWindows;
     /** The keys of each pane this batch touched: a closing visits only keys with panes in the closing windows. */
-    private final TreeMap<Long, List<String>> keysByPane = new TreeMap<>();
+    private final TreeMap<Long, List<KeyPanes>> keysByPane = new TreeMap<>();
+    /** Numbers the mid-batch closings, so each visits a key once however many of its panes close. */
+    private int closings;
     /** Windows closed during the batch, handed to the sink at its end. */
     private final List<Closed> closed = new ArrayList<>();
     /** Watermark up to which windows are closed (emitted when final). */
@@ -109,7 +111,7 @@ final class HoppingWindowOperator implements WindowOperator {
         int before = kp.size;
         Accumulator[] d = kp.delta(pane, time, plan::newAccumulators);
         if (kp.size != before) {
-            keysByPane.computeIfAbsent(pane, p -> new ArrayList<>()).add(key);
+            keysByPane.computeIfAbsent(pane, p -> new ArrayList<>()).add(kp);
         }
         return d;
     }
@@ -117,7 +119,7 @@ final class HoppingWindowOperator implements WindowOperator {
     private KeyPanes keyPanes(String key) {
         KeyPanes kp = dirty.get(key);
         if (kp == null) {
-            kp = new KeyPanes(key.getBytes(StandardCharsets.UTF_8));
+            kp = new KeyPanes(key);
             dirty.put(key, kp);
         }
         return kp;
@@ -143,11 +145,17 @@ final class HoppingWindowOperator implements WindowOperator {
         for (Closed c : closed) {
             out.window(task, c.key, c.start, c.start + window.size, c.value);
         }
+        // A pane every window of which has closed is dead: its windows went out above, and the
+        // store would delete it right after writing it. In a catching-up batch most panes are.
+        long live = closedWm == TaskClock.NO_TIME ? Long.MIN_VALUE : window.firstOpenWindowStart(closedWm);
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
             KeyPanes kp = e.getValue();
             kp.full = new Accumulator[kp.size][];
             for (int i = 0; i < kp.size; i++) {
                 long pane = kp.panes[i];
+                if (pane < live) {
+                    continue;
+                }
                 Accumulator[] committed = keyWindows.committed(e.getKey(), kp.keyBytes, pane);
                 Accumulator[] full = kp.deltas[i];
                 if (committed != null) {
@@ -169,7 +177,7 @@ final class HoppingWindowOperator implements WindowOperator {
             }
         }
         if (closedWm != TaskClock.NO_TIME) {
-            writes.deletePanesBefore(task, window.firstOpenWindowStart(closedWm));
+            writes.deletePanesBefore(task, live);
         }
         if (!dirty.isEmpty() || closedWm != clock.emittedWatermark()) {
             clock.markEmitted(closedWm);
@@ -193,10 +201,14 @@ final class HoppingWindowOperator implements WindowOperator {
         BatchSink collect = new ClosedCollector();
         long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
         if (!plan.emitFinal) {
-            java.util.HashSet<String> keys = new java.util.HashSet<>();
-            keysByPane.subMap(firstStart, toPane).values().forEach(keys::addAll);
-            for (String key : keys) {
-                keyWindows.emit(key, dirty.get(key), firstStart, lastStart, false, collect);
+            int mark = ++closings;
+            for (List<KeyPanes> keys : keysByPane.subMap(firstStart, toPane).values()) {
+                for (KeyPanes kp : keys) {
+                    if (kp.closeMark != mark) {
+                        kp.closeMark = mark;
+                        keyWindows.emitClosing(kp, firstStart, lastStart, collect);
+                    }
+                }
             }
             return;
         }

@@ -2,6 +2,7 @@ package dev.tally.engine.batch;
 
 import dev.tally.engine.aggregate.Accumulator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
  * A key rarely touches more than a couple of panes per batch, so a small array beats a map.
  */
 final class KeyPanes {
+    final String key;
     final byte[] keyBytes;
     long[] panes = new long[2];
     Accumulator[][] deltas = new Accumulator[2][];
@@ -18,9 +20,12 @@ final class KeyPanes {
     /** At the end of the batch: the full value of each pane (committed value plus delta). */
     Accumulator[][] full;
     int size;
+    /** The last mid-batch closing that emitted this key's windows: a key is visited once per closing. */
+    int closeMark;
 
-    KeyPanes(byte[] keyBytes) {
-        this.keyBytes = keyBytes;
+    KeyPanes(String key) {
+        this.key = key;
+        this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
     }
 
     int indexOf(long pane) {

@@ -67,6 +67,40 @@ final class KeyWindows {
         }
     }
 
+    /**
+     * Mid-batch closing in emit-changes mode: the windows starting in [firstStart, lastStart] that
+     * hold one of the key's batch panes, each merged from committed values and the batch's deltas.
+     * A closing usually spans one or two windows, so they are walked directly; a wide span (the end
+     * of the input, a first batch) walks the key's panes instead.
+     */
+    void emitClosing(KeyPanes kp, long firstStart, long lastStart, BatchSink out) {
+        long windows = (lastStart - firstStart) / window.slide + 1;
+        if (windows > (long) kp.size * panesPerWindow()) {
+            emit(kp.key, kp, firstStart, lastStart, false, out);
+            return;
+        }
+        int perWindow = panesPerWindow();
+        for (long start = firstStart; start <= lastStart; start += window.slide) {
+            boolean touched = false;
+            for (int i = 0; i < perWindow && !touched; i++) {
+                touched = kp.indexOf(start + i * window.paneWidth) >= 0;
+            }
+            if (!touched) {
+                continue;
+            }
+            Accumulator[] merged = null;
+            for (int i = 0; i < perWindow; i++) {
+                long pane = start + i * window.paneWidth;
+                int d = kp.indexOf(pane);
+                // committed first, then the batch: first/last keep their order on equal times
+                merged = merge(merge(merged, committed(kp.key, kp.keyBytes, pane)), d < 0 ? null : kp.deltas[d]);
+            }
+            if (merged != null) {
+                out.window(task, kp.key, start, start + window.size, merged);
+            }
+        }
+    }
+
     private int panesPerWindow() {
         return (int) (window.size / window.paneWidth);
     }
