@@ -92,8 +92,24 @@ class StandbyReplicasTest {
         p.put("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>(topic, "u" + (i % 200), "{\"ts\":" + (1_700_000_000_000L + i * 100L) + "}"));
+                // 10 ms apart and in waves: many batches, each ending with its panes' windows still
+                // open, so every batch writes live state to the changelog (a pane whose windows all
+                // closed within its batch is never written)
+                producer.send(new ProducerRecord<>(topic, "u" + (i % 200), "{\"ts\":" + (1_700_000_000_000L + i * 10L) + "}"));
+                if (i % 1_000 == 999) {
+                    producer.flush();
+                    sleep(300);
+                }
             }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing", e);
         }
     }
 

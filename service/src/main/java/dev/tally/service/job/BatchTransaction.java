@@ -16,8 +16,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 
@@ -27,9 +26,12 @@ import java.util.concurrent.Future;
  * that begins, commits or aborts a transaction.
  *
  * <ol>
- *   <li>{@code beginTransaction()}. State STARTED.</li>
- *   <li>Send every record of the batch: window results, dead letters, partial aggregates for the
- *       repartition topic, changelog records (pane values, then the task clock, per task).</li>
+ *   <li>{@code beginTransaction()}, at the batch's first record. State STARTED.</li>
+ *   <li>Send every record of the batch as the batch end produces it ({@link #send}): dead letters,
+ *       partial aggregates for the repartition topic, window results, changelog records (pane
+ *       values, then the task clock, per task). Streaming them lets the producer's I/O thread
+ *       ship early records while later ones are built, and keeps a batch's results off the heap.
+ *       A failed send marks the batch FAILED; later sends are dropped.</li>
  *   <li>{@code sendOffsetsToTransaction(positions, consumer.groupMetadata())}: the consumed
  *       positions join the transaction, fenced by the group generation (KIP-447). State PREPARED.</li>
  *   <li>{@code commitTransaction()}. State COMMITTED.</li>
@@ -75,31 +77,58 @@ final class BatchTransaction {
 
     private final Producer<byte[], byte[]> producer;
     private final CrashHook crashHook;
+    private final String changelogTopic;
     private State state = State.NEW;
-    private final List<Future<RecordMetadata>> changelogSends = new ArrayList<>();
-    private final List<Integer> changelogTasks = new ArrayList<>();
+    private BatchFailedException failure;
+    /** The last changelog send of each task: the highest offset the task's store may claim. */
+    private final Map<Integer, Future<RecordMetadata>> lastChangelogSend = new HashMap<>();
+    private long sent;
 
-    BatchTransaction(Producer<byte[], byte[]> producer, CrashHook crashHook) {
+    BatchTransaction(Producer<byte[], byte[]> producer, CrashHook crashHook, String changelogTopic) {
         this.producer = producer;
         this.crashHook = crashHook;
+        this.changelogTopic = changelogTopic;
     }
 
     State state() {
         return state;
     }
 
-    /** Steps 1 to 4. */
-    void run(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-             ConsumerGroupMetadata group, String changelogTopic) throws BatchFailedException {
+    /** Records sent so far; a batch that sent none and moved no offset needs no transaction. */
+    long sent() {
+        return sent;
+    }
+
+    /** Steps 1 and 2: begins the transaction at the first record. */
+    void send(ProducerRecord<byte[], byte[]> record) {
+        if (state == State.FAILED) {
+            return;
+        }
         try {
-            producer.beginTransaction();
-            state = State.STARTED;
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                Future<RecordMetadata> f = producer.send(r);
-                if (r.topic().equals(changelogTopic)) {
-                    changelogSends.add(f);
-                    changelogTasks.add(r.partition());
-                }
+            if (state == State.NEW) {
+                producer.beginTransaction();
+                state = State.STARTED;
+            }
+            Future<RecordMetadata> f = producer.send(record);
+            sent++;
+            if (record.topic().equals(changelogTopic)) {
+                lastChangelogSend.put(record.partition(), f);
+            }
+        } catch (KafkaException e) {
+            failure = fail(e, false);
+        }
+    }
+
+    /** Steps 3 and 4, after every record was {@linkplain #send sent}. */
+    void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+            throws BatchFailedException {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            if (state == State.NEW) {
+                producer.beginTransaction();
+                state = State.STARTED;
             }
             crashHook.maybeCrash(CrashPoint.BEFORE_SEND_OFFSETS);
             producer.sendOffsetsToTransaction(offsets, group);
@@ -122,20 +151,18 @@ final class BatchTransaction {
         if (state != State.COMMITTED) {
             throw new IllegalStateException("batch not committed: " + state);
         }
-        long end = -1;
-        for (int i = 0; i < changelogSends.size(); i++) {
-            if (changelogTasks.get(i) == task) {
-                try {
-                    end = Math.max(end, changelogSends.get(i).get().offset() + 1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted reading a committed send", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("a send of a committed transaction failed", e.getCause());
-                }
-            }
+        Future<RecordMetadata> last = lastChangelogSend.get(task);
+        if (last == null) {
+            return -1;
         }
-        return end;
+        try {
+            return last.get().offset() + 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading a committed send", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a send of a committed transaction failed", e.getCause());
+        }
     }
 
     private BatchFailedException fail(KafkaException e, boolean committing) {

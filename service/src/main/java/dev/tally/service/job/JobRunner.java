@@ -156,15 +156,23 @@ public final class JobRunner implements Runnable {
 
     private void loop() throws InterruptedException {
         long interval = job.batch().interval().toMillis();
+        long intervalNanos = interval * 1_000_000;
         int maxRecords = job.batch().maxRecords();
+        // Batches end on a fixed cadence, like Spark's batch interval: the time a batch spends ending
+        // and committing counts against the next one's interval, so a record waits at most one
+        // interval plus one batch end before its results are visible (not two of each).
+        long deadline = System.nanoTime() + intervalNanos;
         while (!stopping) {
             long start = System.nanoTime();
+            if (deadline - start <= 0) {
+                deadline = start + intervalNanos;
+            }
             batchTime = System.currentTimeMillis();
             crash.batchStarted();
             consumedInBatch = 0;
             try {
                 while (!stopping && consumedInBatch < maxRecords) {
-                    long left = interval - (System.nanoTime() - start) / 1_000_000;
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
                         break;
                     }
@@ -208,6 +216,8 @@ public final class JobRunner implements Runnable {
             }
             status.ready(assignedOnce && !restorer.isRestoring() && clients.coordinatorReachable(sessionTimeoutMs));
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
+            // a batch cut short by max-records restarts the cadence from now
+            deadline = Math.min(deadline + intervalNanos, System.nanoTime() + intervalNanos);
             metrics.afterBatch(status.watermarks());
         }
     }
@@ -272,28 +282,28 @@ public final class JobRunner implements Runnable {
         deadLetters.add(DeadLetters.of(job.deadLetterTopic(), job.name(), r, reason, message));
     }
 
-    /** Ends the batch: build its records, run the transaction, then apply the store writes. */
+    /** Ends the batch: send its records as they are built, commit, then apply the store writes. */
     private void commitBatch() throws InterruptedException {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(deadLetters);
+        BatchTransaction tx = new BatchTransaction(producer, crash, topics.changelog());
+        deadLetters.forEach(tx::send);
         if (combiner != null) {
-            combiner.drain((k, pane, t, bytes) -> out.add(new ProducerRecord<>(topics.repartition(), k,
+            combiner.drain((k, pane, t, bytes) -> tx.send(new ProducerRecord<>(topics.repartition(), k,
                     InternalRecords.partialValue(pane, t, bytes))));
         }
-        KafkaBatchSink sink = new KafkaBatchSink(out, json, job.sink().topic(), topics.changelog());
+        KafkaBatchSink sink = new KafkaBatchSink(tx, json, job.sink().topic(), topics.changelog());
         long now = System.currentTimeMillis();
         try (StoreBatch writes = store.newBatch()) {
             for (WindowOperator t : tasks.values()) {
                 t.onBatchEnd(store, now, sink, writes);
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = positions.toCommit();
-            if (out.isEmpty() && positions.unchanged(offsets)) {
+            if (tx.sent() == 0 && positions.unchanged(offsets)) {
                 tasks.values().forEach(WindowOperator::onCommit);
                 return;
             }
             long t0 = System.nanoTime();
-            BatchTransaction tx = new BatchTransaction(producer, crash);
             try {
-                tx.run(out, offsets, consumer.groupMetadata(), topics.changelog());
+                tx.commit(offsets, consumer.groupMetadata());
             } catch (BatchTransaction.BatchFailedException e) {
                 recover(e);
                 return;

@@ -6,17 +6,16 @@ import dev.tally.engine.batch.WindowJson;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
-/** Turns a batch's results into the records of its transaction. */
+/** Turns a batch's results into the records of its transaction, sent as they are built. */
 final class KafkaBatchSink implements BatchSink {
-    private final List<ProducerRecord<byte[], byte[]>> out;
+    private final BatchTransaction out;
     private final WindowJson json;
     private final String sinkTopic;
     private final String changelogTopic;
     int windows;
 
-    KafkaBatchSink(List<ProducerRecord<byte[], byte[]>> out, WindowJson json, String sinkTopic, String changelogTopic) {
+    KafkaBatchSink(BatchTransaction out, WindowJson json, String sinkTopic, String changelogTopic) {
         this.out = out;
         this.json = json;
         this.sinkTopic = sinkTopic;
@@ -25,7 +24,7 @@ final class KafkaBatchSink implements BatchSink {
 
     @Override
     public void window(int task, String key, long start, long end, Accumulator[] value) {
-        out.add(new ProducerRecord<>(sinkTopic, key.getBytes(StandardCharsets.UTF_8), json.format(key, start, end, value)));
+        out.send(new ProducerRecord<>(sinkTopic, key.getBytes(StandardCharsets.UTF_8), json.format(key, start, end, value)));
         windows++;
     }
 
@@ -33,17 +32,17 @@ final class KafkaBatchSink implements BatchSink {
     public void retract(int task, String key, long start, long end) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         // A dropped global key is a plain tombstone; a merged session names the window it retracts.
-        out.add(new ProducerRecord<>(sinkTopic, k, start == Long.MIN_VALUE ? null : json.retraction(key, start, end)));
+        out.send(new ProducerRecord<>(sinkTopic, k, start == Long.MIN_VALUE ? null : json.retraction(key, start, end)));
         windows++;
     }
 
     @Override
     public void changelog(int task, long pane, byte[] key, byte[] value) {
-        out.add(new ProducerRecord<>(changelogTopic, task, InternalRecords.paneKey(pane, key), value));
+        out.send(new ProducerRecord<>(changelogTopic, task, InternalRecords.paneKey(pane, key), value));
     }
 
     @Override
     public void taskMeta(int task, byte[] meta) {
-        out.add(new ProducerRecord<>(changelogTopic, task, InternalRecords.clockKey(), meta));
+        out.send(new ProducerRecord<>(changelogTopic, task, InternalRecords.clockKey(), meta));
     }
 }
