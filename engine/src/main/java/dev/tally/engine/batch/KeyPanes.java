@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * The panes of one key touched in the current batch, with their deltas (what this batch added).
- * A key rarely touches more than a couple of panes per batch, so a small array beats a map.
+ * The panes of one key touched in the current batch, with their deltas (what this batch added),
+ * in ascending pane order. A key touches a few to a few dozen panes per batch, so sorted arrays
+ * beat a map: appends are at the end, lookups a binary search.
  */
 final class KeyPanes {
     final String key;
@@ -28,39 +29,44 @@ final class KeyPanes {
         this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Index of {@code pane}, or a negative number: panes are kept in ascending order. */
     int indexOf(long pane) {
-        for (int i = 0; i < size; i++) {
-            if (panes[i] == pane) {
-                return i;
-            }
-        }
-        return -1;
+        return Arrays.binarySearch(panes, 0, size, pane);
     }
 
     long[] sortedPanes() {
-        long[] sorted = Arrays.copyOf(panes, size);
-        Arrays.sort(sorted);
-        return sorted;
+        return Arrays.copyOf(panes, size);
     }
 
     Accumulator[] delta(long pane, long time, Supplier<Accumulator[]> fresh) {
-        for (int i = size - 1; i >= 0; i--) {
-            if (panes[i] == pane) {
-                if (time > maxTimes[i]) {
-                    maxTimes[i] = time;
-                }
-                return deltas[i];
+        // Records mostly arrive in time order: the pane is the last one, or goes after it.
+        int i = size - 1;
+        while (i >= 0 && panes[i] > pane) {
+            i--;
+        }
+        if (i >= 0 && panes[i] == pane) {
+            if (time > maxTimes[i]) {
+                maxTimes[i] = time;
             }
+            return deltas[i];
         }
         if (size == panes.length) {
             panes = Arrays.copyOf(panes, size * 2);
             deltas = Arrays.copyOf(deltas, size * 2);
             maxTimes = Arrays.copyOf(maxTimes, size * 2);
         }
-        panes[size] = pane;
-        maxTimes[size] = time;
+        int at = i + 1;
+        int tail = size - at;
+        if (tail > 0) {
+            System.arraycopy(panes, at, panes, at + 1, tail);
+            System.arraycopy(deltas, at, deltas, at + 1, tail);
+            System.arraycopy(maxTimes, at, maxTimes, at + 1, tail);
+        }
+        panes[at] = pane;
+        maxTimes[at] = time;
         Accumulator[] d = fresh.get();
-        deltas[size++] = d;
+        deltas[at] = d;
+        size++;
         return d;
     }
 }

@@ -81,19 +81,21 @@ final class KeyWindows {
         }
         int perWindow = panesPerWindow();
         for (long start = firstStart; start <= lastStart; start += window.slide) {
-            boolean touched = false;
-            for (int i = 0; i < perWindow && !touched; i++) {
-                touched = kp.indexOf(start + i * window.paneWidth) >= 0;
-            }
-            if (!touched) {
+            // the first batch pane at or after the window's start: is it inside the window?
+            int d = kp.indexOf(start);
+            int next = d >= 0 ? d : -d - 1;
+            if (next >= kp.size || kp.panes[next] >= start + window.size) {
                 continue;
             }
             Accumulator[] merged = null;
             for (int i = 0; i < perWindow; i++) {
                 long pane = start + i * window.paneWidth;
-                int d = kp.indexOf(pane);
+                Accumulator[] delta = null;
+                if (next < kp.size && kp.panes[next] == pane) {
+                    delta = kp.deltas[next++];
+                }
                 // committed first, then the batch: first/last keep their order on equal times
-                merged = merge(merge(merged, committed(kp.key, kp.keyBytes, pane)), d < 0 ? null : kp.deltas[d]);
+                merged = merge(merge(merged, committed(kp.key, kp.keyBytes, pane)), delta);
             }
             if (merged != null) {
                 out.window(task, kp.key, start, start + window.size, merged);
