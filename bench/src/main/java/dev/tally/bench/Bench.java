@@ -36,7 +36,7 @@ final class Bench {
                 options.size().name().toLowerCase(Locale.ROOT)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             var loader = new InputLoader(admin, bootstrapServers);
-            var runner = new Runner(new BrokerView(admin), options.env(), options.runTimeout());
+            var runner = new Runner(new BrokerView(admin, bootstrapServers), options.env(), options.runTimeout());
             Map<String, Long> loaded = new HashMap<>();
             for (Workload w : options.workloads()) {
                 String section = switch (w) {

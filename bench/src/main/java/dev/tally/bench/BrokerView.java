@@ -1,27 +1,56 @@
 package dev.tally.bench;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the broker says about a run: how far its group committed, and what it wrote. */
 final class BrokerView {
 
     private final Admin admin;
+    private final String bootstrapServers;
 
-    BrokerView(Admin admin) {
+    BrokerView(Admin admin, String bootstrapServers) {
         this.admin = admin;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Records a read_committed reader sees in {@code topic}; 0 if it does not exist. */
+    long committedRecords(String topic) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, Long> ends = endOffsets(List.of(topic));
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long n = 0;
+        try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(ends.keySet());
+            consumer.seekToBeginning(ends.keySet());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && System.nanoTime() < deadline) {
+                n += consumer.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return n;
     }
 
     /** Last stable offsets: the end a read_committed reader can reach. */

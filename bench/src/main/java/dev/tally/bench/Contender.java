@@ -20,6 +20,11 @@ interface Contender {
         return true;
     }
 
+    /** The topic where it puts late and malformed records, or null (Kafka Streams drops late records). */
+    default String deadLetterTopic(Job job) {
+        return null;
+    }
+
     /** Writes whatever config the process needs under {@link Job#runDir()} and says how to start it. */
     Launch prepare(Job job, Environment env) throws IOException;
 

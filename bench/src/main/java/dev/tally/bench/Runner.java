@@ -51,8 +51,10 @@ final class Runner {
             internal = broker.logBytes(launch.internalTopic());
         }
         long heap = HeapPeak.read(launch.heapPeakFile());
+        String dlq = contender.deadLetterTopic(job);
+        long deadLetters = dlq == null ? -1 : broker.committedRecords(dlq);
         return new RunResult(contender.name(), inputRecords / elapsed, cpu * 1e6 / inputRecords, rss, heap,
-                state, (double) internal / inputRecords, elapsed, null);
+                state, (double) internal / inputRecords, elapsed, deadLetters, null);
     }
 
     private double committedFraction(String group, Map<TopicPartition, Long> ends)

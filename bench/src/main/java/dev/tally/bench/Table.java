@@ -38,6 +38,9 @@ final class Table {
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", r.internalBytesPerRecord()))
                     .append(" |\n");
         }
+        find(medians, "tally").filter(r -> r.deadLetters() >= 0).ifPresent(r -> t.append(String.format(Locale.ROOT,
+                "%nTally dead-lettered %,d records (late or malformed; Kafka Streams drops late records without a trace).%n",
+                r.deadLetters())));
         return t.append('\n').toString();
     }
 

@@ -18,6 +18,11 @@ final class TallyContender implements Contender {
     }
 
     @Override
+    public String deadLetterTopic(Job job) {
+        return job.name() + "-dead-letter";
+    }
+
+    @Override
     public Launch prepare(Job job, Environment env) throws IOException {
         Files.createDirectories(job.stateDir());
         var yaml = job.runDir().resolve("tally.yaml");

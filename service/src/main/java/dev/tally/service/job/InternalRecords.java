@@ -5,8 +5,7 @@ import java.util.Arrays;
 
 /**
  * Byte layouts of Tally's internal topics. Changelog keys: {@code [0][pane:8][key]} for a pane,
- * {@code [1]} for the task clock. Repartition values: {@code [pane:8][maxEventTime:8][partial]},
- * keyed by the grouping key so the default partitioner sends a key to one task.
+ * {@code [1]} for the task clock. Repartition records: {@link RepartitionRecords}.
  */
 final class InternalRecords {
     static final byte PANE = 0;
@@ -34,21 +33,5 @@ final class InternalRecords {
 
     static byte[] key(byte[] changelogKey) {
         return Arrays.copyOfRange(changelogKey, 9, changelogKey.length);
-    }
-
-    static byte[] partialValue(long pane, long maxEventTime, byte[] partial) {
-        return ByteBuffer.allocate(16 + partial.length).putLong(pane).putLong(maxEventTime).put(partial).array();
-    }
-
-    static long partialPane(byte[] value) {
-        return ByteBuffer.wrap(value, 0, 8).getLong();
-    }
-
-    static long partialTime(byte[] value) {
-        return ByteBuffer.wrap(value, 8, 8).getLong();
-    }
-
-    static ByteBuffer partialAccumulators(byte[] value) {
-        return ByteBuffer.wrap(value, 16, value.length - 16);
     }
 }

@@ -81,6 +81,8 @@ public final class JobRunner implements Runnable {
     private final long sessionTimeoutMs;
     /** errors: fail met a bad record in a repartitioning job: stop once the repartition topic is drained. */
     private RepartitionDrain drain;
+    /** Partitions of the repartition topic: fixed once the topic exists. */
+    private int repartitionPartitions;
 
     // The event sink of the direct (no repartition) path, reused for every record.
     private WindowOperator currentTask;
@@ -243,22 +245,28 @@ public final class JobRunner implements Runnable {
                 badRecord(r, BadRecordException.Reason.EXPRESSION_FAILED, e.getMessage());
             }
         } else {
-            long pane = InternalRecords.partialPane(r.value());
-            long time = InternalRecords.partialTime(r.value());
-            Accumulator[] partial = plan.decodePartial(InternalRecords.partialAccumulators(r.value()));
-            String key = new String(r.key(), StandardCharsets.UTF_8);
-            if (!task(r.partition()).mergePartial(key, pane, time, partial, batchTime)) {
-                late(r, "a partial aggregate arrived after every window of its pane closed");
-            }
+            WindowOperator task = task(r.partition());
+            RepartitionRecords.unpack(r.value(), (key, pane, time, partial) -> {
+                Accumulator[] acc = plan.decodePartial(partial.duplicate());
+                if (!task.mergePartial(new String(key, StandardCharsets.UTF_8), pane, time, acc, batchTime)) {
+                    late(RepartitionRecords.entryRecord(r, key, pane, time, partial),
+                            "a partial aggregate arrived after every window of its pane closed");
+                }
+            });
         }
     }
-
-
 
     private void foldDirect(String key, long eventTime, Object[] inputs) {
         if (!currentTask.fold(key, eventTime, inputs, batchTime)) {
             currentLate = true;
         }
+    }
+
+    private int repartitionPartitions() {
+        if (repartitionPartitions == 0) {
+            repartitionPartitions = producer.partitionsFor(topics.repartition()).size();
+        }
+        return repartitionPartitions;
     }
 
     private WindowOperator task(int partition) {
@@ -287,8 +295,9 @@ public final class JobRunner implements Runnable {
         BatchTransaction tx = new BatchTransaction(producer, crash, topics.changelog());
         deadLetters.forEach(tx::send);
         if (combiner != null) {
-            combiner.drain((k, pane, t, bytes) -> tx.send(new ProducerRecord<>(topics.repartition(), k,
-                    InternalRecords.partialValue(pane, t, bytes))));
+            var packer = new RepartitionRecords.Packer(topics.repartition(), repartitionPartitions(), tx::send);
+            combiner.drain(packer);
+            packer.finish();
         }
         KafkaBatchSink sink = new KafkaBatchSink(tx, json, job.sink().topic(), topics.changelog());
         long now = System.currentTimeMillis();
