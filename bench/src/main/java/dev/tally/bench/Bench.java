@@ -55,10 +55,16 @@ final class Bench {
 
     /** Half of Tally's W1 peak, as W6 asks; the size's default when W1 did not run first. */
     private int latencyRate() {
+        if (Integer.getInteger("bench.latencyRate") != null) {
+            return Integer.getInteger("bench.latencyRate");
+        }
         return Double.isNaN(tallyW1Rate) ? options.size().latencyRatePerSec : (int) (tallyW1Rate / 2);
     }
 
     private String latencyRateSource() {
+        if (Integer.getInteger("bench.latencyRate") != null) {
+            return "set by -Dbench.latencyRate";
+        }
         return Double.isNaN(tallyW1Rate) ? "the size's default (run W1 first to use half of Tally's W1 rate)"
                 : "half of Tally's W1 rate in this run";
     }

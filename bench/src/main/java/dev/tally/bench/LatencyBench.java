@@ -80,13 +80,19 @@ final class LatencyBench {
              var producer = producer()) {
             var rnd = new SplittableRandom(7);
             var sb = new StringBuilder();
-            // warm up at the same rate until the job commits: startup is W5's business, not W6's
+            // Warm up at the same rate until the job keeps up: committed within a second's input of the
+            // end for three seconds running. Startup, and the backlog that builds meanwhile, are W5's business.
             long warmUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
-            while (runner.broker().committedSum(launch.groupId(), input) == 0) {
+            int keptUp = 0;
+            while (keptUp < 3) {
                 if (!running.alive() || System.nanoTime() > warmUntil) {
-                    return "| " + c.name() + " | failed to start: " + Table.firstLine(running.logTail()) + " | | | |";
+                    return "| " + c.name() + " | failed to keep up with the rate during "
+                            + WARM_UP_LIMIT.toSeconds() + " s of warm-up: " + Table.firstLine(running.logTail()) + " | | | |";
                 }
                 produceSecond(producer, input, rate, -1, rnd, sb);
+                long end = runner.broker().endOffsets(List.of(input)).values().stream().mapToLong(Long::longValue).sum();
+                long committed = runner.broker().committedSum(launch.groupId(), input);
+                keptUp = committed > 0 && end - committed <= rate ? keptUp + 1 : 0;
             }
             Thread reader = new Thread(() -> readMarkers(output, seen, stop), "w6-reader");
             reader.start();
@@ -100,6 +106,12 @@ final class LatencyBench {
             stop.set(true);
             reader.join();
         }
+        var inOrder = new StringBuilder();
+        for (int s = 0; s < seconds; s++) {
+            Long at = seen.get(s);
+            inOrder.append(at == null ? "-" : String.valueOf(at - sentAt[s])).append(' ');
+        }
+        log.println("W6 " + c.name() + " latency of each marker in ms, in order: " + inOrder.toString().trim());
         long[] lat = seen.entrySet().stream().mapToLong(e -> e.getValue() - sentAt[e.getKey()]).sorted().toArray();
         if (lat.length == 0) {
             return "| " + c.name() + " | 0 / " + seconds + " | | | |";
