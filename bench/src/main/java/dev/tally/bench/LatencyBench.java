@@ -85,9 +85,12 @@ final class LatencyBench {
             long warmUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
             int keptUp = 0;
             while (keptUp < 3) {
-                if (!running.alive() || System.nanoTime() > warmUntil) {
-                    return "| " + c.name() + " | failed to keep up with the rate during "
-                            + WARM_UP_LIMIT.toSeconds() + " s of warm-up: " + Table.firstLine(running.logTail()) + " | | | |";
+                if (!running.alive()) {
+                    return "| " + c.name() + " | exited: " + Table.firstLine(running.logTail()) + " | | | |";
+                }
+                if (System.nanoTime() > warmUntil) {
+                    return "| " + c.name() + " | could not keep up with the rate within " + WARM_UP_LIMIT.toSeconds()
+                            + " s of warm-up | | | |";
                 }
                 produceSecond(producer, input, rate, -1, rnd, sb);
                 long end = runner.broker().endOffsets(List.of(input)).values().stream().mapToLong(Long::longValue).sum();

@@ -43,8 +43,14 @@ final class HoppingWindowOperator implements WindowOperator {
     /** The end of the first window still open: the next watermark that closes something. */
     private long nextClose;
 
-    /** Hot panes kept per task; about 100 bytes each for a count. */
-    static final int CACHE_ENTRIES_PER_TASK = 250_000;
+    /**
+     * Hot panes kept per task: one per 20 KB of heap, 10 k to 250 k (26 k per task at 512 MB, 105 k
+     * at 2 GB). An entry costs 100 bytes (a count) to a few hundred (a sketch); a fixed 250 k per
+     * task filled a 512 MB heap with keys that never came back when every key was new (W4), and
+     * garbage collection took a quarter of the run.
+     */
+    static final int CACHE_ENTRIES_PER_TASK =
+            (int) Math.max(10_000, Math.min(250_000, Runtime.getRuntime().maxMemory() / 20_000));
 
     private record Closed(String key, long start, Accumulator[] value) {
     }

@@ -30,6 +30,10 @@ final class KeyWindows {
      *                   (mid-batch): they hold deltas, merged over the committed values
      */
     void emit(String key, KeyPanes kp, long firstStart, long lastStart, boolean atBatchEnd, BatchSink out) {
+        if (panesPerWindow() == 1) {
+            emitTumbling(kp, firstStart, lastStart, atBatchEnd, out);
+            return;
+        }
         long[] panes = kp.sortedPanes();
         long from = Math.max(firstStart, window.firstWindowStart(panes[0]));
         long to = Math.min(lastStart, window.lastWindowStart(panes[panes.length - 1]));
@@ -64,6 +68,19 @@ final class KeyWindows {
                 }
                 next = start + window.slide;
             }
+        }
+    }
+
+    /** A tumbling window is its one pane: its value is the pane's, nothing to look up or merge. */
+    private void emitTumbling(KeyPanes kp, long firstStart, long lastStart, boolean atBatchEnd, BatchSink out) {
+        for (int d = 0; d < kp.size; d++) {
+            long start = kp.panes[d];
+            if (start < firstStart || start > lastStart) {
+                continue;
+            }
+            Accumulator[] value = atBatchEnd ? kp.full[d]
+                    : merge(merge(null, committed(kp.key, kp.keyBytes, start)), kp.deltas[d]);
+            out.window(task, kp.key, start, start + window.size, value);
         }
     }
 
