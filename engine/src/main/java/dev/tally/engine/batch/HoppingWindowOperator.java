@@ -322,12 +322,8 @@ final class HoppingWindowOperator implements WindowOperator {
     }
 
     private static Accumulator[] deltaOf(KeyPanes kp, long pane) {
-        for (int i = 0; i < kp.size; i++) {
-            if (kp.panes[i] == pane) {
-                return kp.deltas[i];
-            }
-        }
-        return null;
+        int d = kp.indexOf(pane);
+        return d < 0 ? null : kp.deltas[d];
     }
 
     /** Holds windows closed mid-batch; their values are fresh copies, untouched by later folds. */

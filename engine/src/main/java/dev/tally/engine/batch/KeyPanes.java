@@ -34,10 +34,6 @@ final class KeyPanes {
         return Arrays.binarySearch(panes, 0, size, pane);
     }
 
-    long[] sortedPanes() {
-        return Arrays.copyOf(panes, size);
-    }
-
     Accumulator[] delta(long pane, long time, Supplier<Accumulator[]> fresh) {
         // Records mostly arrive in time order: the pane is the last one, or goes after it.
         int i = size - 1;

@@ -34,9 +34,9 @@ final class KeyWindows {
             emitTumbling(kp, firstStart, lastStart, atBatchEnd, out);
             return;
         }
-        long[] panes = kp.sortedPanes();
-        long from = Math.max(firstStart, window.firstWindowStart(panes[0]));
-        long to = Math.min(lastStart, window.lastWindowStart(panes[panes.length - 1]));
+        // the key's panes are kept sorted
+        long from = Math.max(firstStart, window.firstWindowStart(kp.panes[0]));
+        long to = Math.min(lastStart, window.lastWindowStart(kp.panes[kp.size - 1]));
         if (to < from) {
             return;
         }
@@ -47,7 +47,8 @@ final class KeyWindows {
         Accumulator[][] batch = new Accumulator[n][];
         boolean[] read = new boolean[n];
         long next = from;
-        for (long pane : panes) {
+        for (int p = 0; p < kp.size; p++) {
+            long pane = kp.panes[p];
             long wFrom = Math.max(next, window.firstWindowStart(pane));
             long wTo = Math.min(to, window.lastWindowStart(pane));
             for (long start = wFrom; start <= wTo; start += window.slide) {
