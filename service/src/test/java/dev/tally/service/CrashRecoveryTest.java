@@ -89,10 +89,7 @@ class CrashRecoveryTest {
                 assertTrue(last.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
                 return WordCountFixture.sourceConsumed(admin, group, source);
             }), "the last instance consumed every line");
-            long flushTs = WordCountFixture.flushTime(lines, GRACE_MS);
-            producer.send(WordCountFixture.record(source, 0,
-                    new WordCountFixture.Line(String.join(" ", WordCountFixture.flushWords(WordCountFixture.PARTITIONS)), flushTs)));
-            producer.flush();
+            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
 
             try (WindowOutput output = new WindowOutput(kafka.bootstrapServers(), sink, WordCountFixture.PARTITIONS)) {
                 // On a timeout the assertions below say what is missing.

@@ -61,10 +61,7 @@ class WordCountEndToEndTest {
                 assertFalse(service.anyFailed(), () -> "job failed: " + service.statuses().get(0).error());
                 return WordCountFixture.sourceConsumed(admin, "tally-" + job, source);
             }), "the job consumed every line");
-            long flushTs = WordCountFixture.flushTime(lines, GRACE_MS);
-            producer.send(WordCountFixture.record(source, 0,
-                    new WordCountFixture.Line(String.join(" ", WordCountFixture.flushWords(WordCountFixture.PARTITIONS)), flushTs)));
-            producer.flush();
+            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
 
             try (WindowOutput output = new WindowOutput(kafka.bootstrapServers(), sink, WordCountFixture.PARTITIONS)) {
                 // On a timeout the assertions below say what is missing.

@@ -166,6 +166,12 @@ final class WordCountFixture {
         return lines.get(lines.size() - 1).ts() + SIZE_MS + SLIDE_MS + graceMs + 1;
     }
 
+    /** Sends the flush line to partition 0 and waits until it is written: it closes every real window. */
+    static void sendFlushLine(KafkaProducer<String, String> producer, String topic, List<Line> lines, long graceMs) {
+        producer.send(record(topic, 0, new Line(String.join(" ", flushWords(PARTITIONS)), flushTime(lines, graceMs))));
+        producer.flush();
+    }
+
     static boolean isFlushWord(String word) {
         return word.startsWith("zzflush");
     }

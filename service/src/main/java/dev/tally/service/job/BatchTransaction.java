@@ -105,10 +105,7 @@ final class BatchTransaction {
             return;
         }
         try {
-            if (state == State.NEW) {
-                producer.beginTransaction();
-                state = State.STARTED;
-            }
+            begin();
             Future<RecordMetadata> f = producer.send(record);
             sent++;
             if (record.topic().equals(changelogTopic)) {
@@ -119,6 +116,14 @@ final class BatchTransaction {
         }
     }
 
+    /** Step 1, once: a batch that sends nothing begins only to commit its offsets. */
+    private void begin() {
+        if (state == State.NEW) {
+            producer.beginTransaction();
+            state = State.STARTED;
+        }
+    }
+
     /** Steps 3 and 4, after every record was {@linkplain #send sent}. */
     void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
             throws BatchFailedException {
@@ -126,10 +131,7 @@ final class BatchTransaction {
             throw failure;
         }
         try {
-            if (state == State.NEW) {
-                producer.beginTransaction();
-                state = State.STARTED;
-            }
+            begin();
             crashHook.maybeCrash(CrashPoint.BEFORE_SEND_OFFSETS);
             producer.sendOffsetsToTransaction(offsets, group);
             state = State.PREPARED;
