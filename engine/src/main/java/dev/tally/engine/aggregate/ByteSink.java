@@ -69,6 +69,11 @@ public final class ByteSink {
         size = 0;
     }
 
+    /** The bytes written since {@code from}. */
+    public byte[] copyOfRange(int from) {
+        return Arrays.copyOfRange(buf, from, size);
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

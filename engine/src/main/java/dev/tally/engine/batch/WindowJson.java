@@ -26,6 +26,13 @@ public final class WindowJson {
 
     private final byte[][] names;
     private final byte[] scratch = new byte[20];
+    // A batch end emits a key's windows one after another, and every key the same few window
+    // bounds: the last key's quoted bytes and recent bounds' digits are kept rather than rebuilt.
+    private String lastKey;
+    private byte[] lastKeyQuoted;
+    private final long[] boundValues = new long[BOUND_CACHE];
+    private final byte[][] boundDigits = new byte[BOUND_CACHE][];
+    private static final int BOUND_CACHE = 1024;
     private final dev.tally.engine.aggregate.ByteSink buffer = new dev.tally.engine.aggregate.ByteSink(256);
 
     public WindowJson(JobPlan plan) {
@@ -56,15 +63,19 @@ public final class WindowJson {
     private void head(String key, long start, long end) {
         buffer.reset();
         buffer.writeBytes(KEY);
-        buffer.writeBytes(ENCODER.quoteAsUTF8(key));
+        if (key != lastKey) {
+            lastKeyQuoted = ENCODER.quoteAsUTF8(key);
+            lastKey = key;
+        }
+        buffer.writeBytes(lastKeyQuoted);
         if (start == Long.MIN_VALUE) {
             buffer.writeBytes(UPDATED);
             digits(end);
         } else {
             buffer.writeBytes(START);
-            digits(start);
+            bound(start);
             buffer.writeBytes(END);
-            digits(end);
+            bound(end);
         }
     }
 
@@ -86,6 +97,21 @@ public final class WindowJson {
                 throw new UncheckedIOException("cannot write an aggregate value as JSON", e);
             }
         }
+    }
+
+    /** A window bound in decimal, from a small direct-mapped cache of recent bounds. */
+    private void bound(long v) {
+        int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 54);
+        byte[] cached = boundDigits[slot];
+        if (cached == null || boundValues[slot] != v) {
+            int from = buffer.size();
+            digits(v);
+            cached = buffer.copyOfRange(from);
+            boundDigits[slot] = cached;
+            boundValues[slot] = v;
+            return;
+        }
+        buffer.writeBytes(cached);
     }
 
     /** A long in decimal, without a String per number. */

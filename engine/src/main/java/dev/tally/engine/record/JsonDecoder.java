@@ -1,6 +1,5 @@
 package dev.tally.engine.record;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +18,7 @@ import java.util.Map;
  */
 final class JsonDecoder implements Decoder {
     // Thread-safe and costly to build; its field-name symbol table means names are not allocated per record.
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final Utf8JsonFactory FACTORY = new Utf8JsonFactory();
 
     private final Path root = new Path();
 
@@ -39,7 +38,7 @@ final class JsonDecoder implements Decoder {
         if (value == null) {
             throw Decoder.noValue();
         }
-        try (JsonParser parser = FACTORY.createParser(value)) {
+        try (JsonParser parser = FACTORY.parserFor(value)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new BadRecordException(Reason.UNDECODABLE, first == null

@@ -14,6 +14,9 @@ final class KafkaBatchSink implements BatchSink {
     private final String sinkTopic;
     private final String changelogTopic;
     int windows;
+    // windows arrive key by key: one UTF-8 copy per key, not per window
+    private String lastKey;
+    private byte[] lastKeyBytes;
 
     KafkaBatchSink(BatchTransaction out, WindowJson json, String sinkTopic, String changelogTopic) {
         this.out = out;
@@ -24,7 +27,11 @@ final class KafkaBatchSink implements BatchSink {
 
     @Override
     public void window(int task, String key, long start, long end, Accumulator[] value) {
-        out.send(new ProducerRecord<>(sinkTopic, key.getBytes(StandardCharsets.UTF_8), json.format(key, start, end, value)));
+        if (key != lastKey) {
+            lastKeyBytes = key.getBytes(StandardCharsets.UTF_8);
+            lastKey = key;
+        }
+        out.send(new ProducerRecord<>(sinkTopic, lastKeyBytes, json.format(key, start, end, value)));
         windows++;
     }
 
