@@ -85,6 +85,9 @@ final class Bench {
         long records = loaded.get(input);
         List<RunResult> medians = new ArrayList<>();
         for (Contender c : options.contenders()) {
+            if (!c.runs(w.shape)) {
+                continue;
+            }
             List<RunResult> runs = new ArrayList<>();
             for (int i = 1; i <= options.runs(); i++) {
                 String name = String.format("%s-%s-r%d", w.label, c.name(), i).toLowerCase(Locale.ROOT);

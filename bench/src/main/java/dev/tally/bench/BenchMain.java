@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,kstreams,tally]
+ * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,hand-written,kstreams,tally]
  * [--runs N] [--timeout-min M] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
  * measures every contender in its own JVM and prints one markdown table per workload.
  */
@@ -27,7 +27,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Size size = Size.TINY;
         String workloads = "W1,W2,W3,W4";
-        String contenders = "ceiling,kstreams,tally";
+        String contenders = "ceiling,hand-written,kstreams,tally";
         int runs = -1;
         boolean keep = false;
         Path out = null;
@@ -43,7 +43,7 @@ public final class BenchMain {
                 case "--timeout-min" -> timeoutMinutes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
-                        + " [--contenders ceiling,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
+                        + " [--contenders ceiling,hand-written,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
             }
         }
         // Ctrl-C or SIGTERM must not leave a broker or a contender running behind us
@@ -79,6 +79,7 @@ public final class BenchMain {
         for (String s : list.split(",")) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "ceiling" -> out.add(new CeilingContender());
+                case "hand-written" -> out.add(new HandWrittenContender());
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
                 case "" -> { }

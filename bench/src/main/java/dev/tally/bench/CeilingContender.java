@@ -25,9 +25,7 @@ final class CeilingContender implements Contender {
         var heapFile = job.runDir().resolve("heap-peak.txt");
         List<String> cmd = new ArrayList<>();
         cmd.add(env.javaBin());
-        cmd.addAll(env.jvmOptions());
-        // the JVM flags bin/tally adds for Tally: the ratio then compares the work, not the JVM settings
-        cmd.addAll(List.of("-XX:+UseParallelGC", "-XX:CompileThresholdScaling=3"));
+        cmd.addAll(env.withLauncherDefaults());
         cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
                 CeilingMain.class.getName(), job.shape().name(), job.bootstrapServers(),
                 job.inputTopic(), job.name()));

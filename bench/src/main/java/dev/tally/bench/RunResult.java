@@ -10,13 +10,14 @@ import java.util.function.ToDoubleFunction;
  * @param heapPeakBytes      -1 when the process did not report one
  * @param internalBytesPerRecord bytes of its changelog and repartition topics per input record
  * @param deadLetters        records in its dead-letter topic (late or malformed), -1 when it has none
+ * @param outputPerInput     committed output records per input record (what the job had to write)
  */
 record RunResult(String contender, double recordsPerSec, double cpuSecondsPerMillion,
                  long peakRssBytes, long heapPeakBytes, long stateBytes, double internalBytesPerRecord,
-                 double elapsedSeconds, long deadLetters, String error) {
+                 double elapsedSeconds, long deadLetters, double outputPerInput, String error) {
 
     static RunResult failed(String contender, String error) {
-        return new RunResult(contender, Double.NaN, Double.NaN, -1, -1, -1, Double.NaN, Double.NaN, -1, error);
+        return new RunResult(contender, Double.NaN, Double.NaN, -1, -1, -1, Double.NaN, Double.NaN, -1, Double.NaN, error);
     }
 
     boolean ok() {
@@ -33,7 +34,8 @@ record RunResult(String contender, double recordsPerSec, double cpuSecondsPerMil
                 median(ok, RunResult::recordsPerSec), median(ok, RunResult::cpuSecondsPerMillion),
                 (long) median(ok, RunResult::peakRssBytes), (long) median(ok, RunResult::heapPeakBytes),
                 (long) median(ok, RunResult::stateBytes), median(ok, RunResult::internalBytesPerRecord),
-                median(ok, RunResult::elapsedSeconds), (long) median(ok, RunResult::deadLetters), null);
+                median(ok, RunResult::elapsedSeconds), (long) median(ok, RunResult::deadLetters),
+                median(ok, RunResult::outputPerInput), null);
     }
 
     static double median(List<RunResult> runs, ToDoubleFunction<RunResult> figure) {
@@ -44,9 +46,9 @@ record RunResult(String contender, double recordsPerSec, double cpuSecondsPerMil
 
     @Override
     public String toString() {
-        return ok() ? String.format("%s %.0f rec/s, %.1f CPU s/M, RSS %s, heap %s, state %s, %.1f B/rec, %.1f s%s",
+        return ok() ? String.format("%s %.0f rec/s, %.1f CPU s/M, RSS %s, heap %s, state %s, %.1f B/rec, %.1f s, %.2f out/in%s",
                 contender, recordsPerSec, cpuSecondsPerMillion, Table.bytes(peakRssBytes), Table.bytes(heapPeakBytes),
-                Table.bytes(stateBytes), internalBytesPerRecord, elapsedSeconds,
+                Table.bytes(stateBytes), internalBytesPerRecord, elapsedSeconds, outputPerInput,
                 deadLetters >= 0 ? ", " + deadLetters + " dead letters" : "")
                 : contender + " failed: " + error;
     }

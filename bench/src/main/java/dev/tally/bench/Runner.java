@@ -53,8 +53,9 @@ final class Runner {
         long heap = HeapPeak.read(launch.heapPeakFile());
         String dlq = contender.deadLetterTopic(job);
         long deadLetters = dlq == null ? -1 : broker.committedRecords(dlq);
+        long outputs = broker.committedRecords(job.outputTopic());
         return new RunResult(contender.name(), inputRecords / elapsed, cpu * 1e6 / inputRecords, rss, heap,
-                state, (double) internal / inputRecords, elapsed, deadLetters, null);
+                state, (double) internal / inputRecords, elapsed, deadLetters, (double) outputs / inputRecords, null);
     }
 
     private double committedFraction(String group, Map<TopicPartition, Long> ends)

@@ -16,14 +16,14 @@ final class Table {
                 .append(String.format(Locale.ROOT, "%,d input records, median of %d run%s%n%n", records, runs,
                         runs == 1 ? "" : "s"))
                 .append("| contender | records/s | Tally/ceiling | Tally/Kafka Streams | CPU s / M records "
-                        + "| peak RSS | peak heap | state on disk | changelog+repartition B/record |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + "| peak RSS | peak heap | state on disk | changelog+repartition B/record | output records/input |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<RunResult> ceiling = find(medians, "ceiling");
         Optional<RunResult> streams = find(medians, "kstreams");
         for (RunResult r : medians) {
             if (!r.ok()) {
                 t.append("| ").append(r.contender()).append(" | failed: ").append(firstLine(r.error()))
-                        .append(" | | | | | | | |\n");
+                        .append(" | | | | | | | | |\n");
                 continue;
             }
             boolean tally = r.contender().equals("tally");
@@ -36,8 +36,13 @@ final class Table {
                     .append(" | ").append(bytes(r.heapPeakBytes()))
                     .append(" | ").append(r.stateBytes() > 0 ? bytes(r.stateBytes()) : "-")
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", r.internalBytesPerRecord()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.outputPerInput()))
                     .append(" |\n");
         }
+        Optional<RunResult> handWritten = find(medians, "hand-written");
+        find(medians, "tally").filter(r -> handWritten.isPresent()).ifPresent(r -> t.append(String.format(Locale.ROOT,
+                "%nTally/hand-written: %s (hand-written: a consume-count-produce loop on the Kafka clients writing "
+                        + "the same records in 1 s transactions with the offsets; no state store, no changelog).%n", ratio(r, handWritten))));
         find(medians, "tally").filter(r -> r.deadLetters() >= 0).ifPresent(r -> t.append(String.format(Locale.ROOT,
                 "%nTally dead-lettered %,d records (late or malformed; Kafka Streams drops late records without a trace).%n",
                 r.deadLetters())));

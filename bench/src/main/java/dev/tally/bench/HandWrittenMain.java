@@ -1,0 +1,145 @@
+package dev.tally.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Child process of {@link HandWrittenContender}: W1's reads and writes, no state.
+ * Producer settings are Tally's (lz4, 64 KiB batches, linger 5 ms), so the output costs the same.
+ * Args: bootstrap inputTopic outputTopic group.
+ */
+final class HandWrittenMain {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final long SIZE = 30_000;
+    private static final long SLIDE = 10_000;
+
+    private HandWrittenMain() {
+    }
+
+    /** A (user, window) touched in the batch: the user's record-key bytes are reused for the output key. */
+    private record Window(byte[] user, long start) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        HeapPeak.install(Path.of(System.getProperty("bench.heapPeakFile")));
+        String output = args[2];
+        try (var consumer = new KafkaConsumer<>(consumerProps(args[0], args[3]), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+             var producer = new KafkaProducer<>(producerProps(args[0], args[3]), new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
+            producer.initTransactions();
+            List<TopicPartition> parts = consumer.partitionsFor(args[1]).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
+            end.values().removeIf(v -> v == 0);
+            // keyed by (user key hash, window): the cheapest dedupe that yields the job's record count
+            Map<Long, Window> touched = new HashMap<>();
+            long batchEnd = System.nanoTime() + 1_000_000_000L;
+            while (!end.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    touch(r.key(), decodeTs(r.value()), touched);
+                }
+                end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                if (System.nanoTime() >= batchEnd || end.isEmpty()) {
+                    producer.beginTransaction();
+                    StringBuilder json = new StringBuilder(96);
+                    for (Window w : touched.values()) {
+                        producer.send(new ProducerRecord<>(output, w.user(), json(json, w)));
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (TopicPartition tp : parts) {
+                        offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                    }
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                    touched.clear();
+                    batchEnd = System.nanoTime() + 1_000_000_000L;
+                }
+            }
+        }
+        System.out.println("HAND_WRITTEN_DONE");
+        Thread.currentThread().join();
+    }
+
+    /** The ceiling's decoding: every field read, user and ts kept. */
+    private static long decodeTs(byte[] value) throws IOException {
+        long ts = 0;
+        try (JsonParser p = JSON.createParser(value)) {
+            while (p.nextToken() != null) {
+                if (p.currentToken() != JsonToken.FIELD_NAME) {
+                    continue;
+                }
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "user" -> p.getText();
+                    case "ts" -> ts = p.getLongValue();
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        return ts;
+    }
+
+    /** Each 30 s / 10 s window holding ts, for this user (the record key). */
+    private static void touch(byte[] user, long ts, Map<Long, Window> touched) {
+        long userHash = (long) Arrays.hashCode(user) << 32;
+        for (long start = Math.floorDiv(ts, SLIDE) * SLIDE; start > ts - SIZE; start -= SLIDE) {
+            long id = userHash ^ (start / SLIDE);
+            if (!touched.containsKey(id)) {
+                touched.put(id, new Window(user, start));
+            }
+        }
+    }
+
+    private static byte[] json(StringBuilder b, Window w) {
+        b.setLength(0);
+        b.append("{\"key\":\"").append(new String(w.user(), StandardCharsets.UTF_8)).append("\",\"start\":")
+                .append(w.start()).append(",\"end\":").append(w.start() + SIZE).append(",\"count\":1}");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Properties consumerProps(String bootstrap, String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(1 << 20));
+        return p;
+    }
+
+    private static Properties producerProps(String bootstrap, String group) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-hand-written");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
+        return p;
+    }
+}
