@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,hand-written,kstreams,tally]
+ * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,hand-written,write-only,kstreams,tally]
  * [--runs N] [--timeout-min M] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
  * measures every contender in its own JVM and prints one markdown table per workload.
  */
@@ -27,7 +27,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Size size = Size.TINY;
         String workloads = "W1,W2,W3,W4";
-        String contenders = "ceiling,hand-written,kstreams,tally";
+        String contenders = "ceiling,hand-written,write-only,kstreams,tally";
         int runs = -1;
         boolean keep = false;
         Path out = null;
@@ -43,7 +43,7 @@ public final class BenchMain {
                 case "--timeout-min" -> timeoutMinutes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
-                        + " [--contenders ceiling,hand-written,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
+                        + " [--contenders ceiling,hand-written,write-only,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
             }
         }
         // Ctrl-C or SIGTERM must not leave a broker or a contender running behind us
@@ -58,6 +58,8 @@ public final class BenchMain {
         BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), 0);
         try {
             System.out.println("broker " + broker.bootstrapServers() + " pid " + broker.pid());
+            // the runner charges the broker's CPU during each run to that run (Runner.brokerCpuSeconds)
+            System.setProperty("bench.brokerPid", String.valueOf(broker.pid()));
             report = new Bench(options, broker.bootstrapServers(), System.out).run();
         } finally {
             broker.close();
@@ -80,6 +82,7 @@ public final class BenchMain {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "ceiling" -> out.add(new CeilingContender());
                 case "hand-written" -> out.add(new HandWrittenContender());
+                case "write-only" -> out.add(new WriteOnlyContender());
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
                 case "" -> { }

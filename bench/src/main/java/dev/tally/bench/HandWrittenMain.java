@@ -45,7 +45,7 @@ final class HandWrittenMain {
         String output = args[2];
         try (var consumer = new KafkaConsumer<>(consumerProps(args[0], args[3]), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-             var producer = new KafkaProducer<>(producerProps(args[0], args[3]), new ByteArraySerializer(),
+             var producer = new KafkaProducer<>(producerProps(args[0], args[3] + "-hand-written"), new ByteArraySerializer(),
                      new ByteArraySerializer())) {
             producer.initTransactions();
             List<TopicPartition> parts = consumer.partitionsFor(args[1]).stream()
@@ -132,10 +132,11 @@ final class HandWrittenMain {
         return p;
     }
 
-    private static Properties producerProps(String bootstrap, String group) {
+    /** Tally's transactional producer settings (KafkaClientSettings), so the output costs the same. */
+    static Properties producerProps(String bootstrap, String transactionalId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-hand-written");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -27,6 +27,12 @@ final class Runner {
         return env;
     }
 
+    /** CPU of the broker process so far (-Dbench.brokerPid, set by BenchMain), NaN when not known. */
+    static double brokerCpuSeconds() {
+        long pid = Long.getLong("bench.brokerPid", -1);
+        return ProcessHandle.of(pid).map(h -> new ProcessTree(h).cpuSeconds()).orElse(Double.NaN);
+    }
+
     BrokerView broker() {
         return broker;
     }
@@ -34,7 +40,9 @@ final class Runner {
     RunResult measure(Contender contender, Job job, long inputRecords) throws Exception {
         Contender.Launch launch = contender.prepare(job, env);
         Map<TopicPartition, Long> ends = broker.endOffsets(List.of(job.inputTopic()));
+        double brokerCpu0 = brokerCpuSeconds();
         double elapsed;
+        double brokerCpu;
         double cpu;
         long rss;
         long state;
@@ -46,6 +54,7 @@ final class Runner {
             }
             elapsed = run.elapsedSeconds();
             cpu = run.tree().cpuSeconds();
+            brokerCpu = brokerCpuSeconds() - brokerCpu0;
             rss = run.tree().peakRssBytes();
             state = ProcessTree.diskUsage(launch.stateDir());
             internal = broker.logBytes(launch.internalTopic());
@@ -54,7 +63,8 @@ final class Runner {
         String dlq = contender.deadLetterTopic(job);
         long deadLetters = dlq == null ? -1 : broker.committedRecords(dlq);
         long outputs = broker.committedRecords(job.outputTopic());
-        return new RunResult(contender.name(), inputRecords / elapsed, cpu * 1e6 / inputRecords, rss, heap,
+        return new RunResult(contender.name(), inputRecords / elapsed, cpu * 1e6 / inputRecords,
+                brokerCpu * 1e6 / inputRecords, rss, heap,
                 state, (double) internal / inputRecords, elapsed, deadLetters, (double) outputs / inputRecords, null);
     }
 

@@ -15,15 +15,15 @@ final class Table {
                 .append("### ").append(w.label).append(": ").append(w.description).append('\n')
                 .append(String.format(Locale.ROOT, "%,d input records, median of %d run%s%n%n", records, runs,
                         runs == 1 ? "" : "s"))
-                .append("| contender | records/s | Tally/ceiling | Tally/Kafka Streams | CPU s / M records "
+                .append("| contender | records/s | Tally/ceiling | Tally/Kafka Streams | CPU s / M records | broker CPU s / M "
                         + "| peak RSS | peak heap | state on disk | changelog+repartition B/record | output records/input |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<RunResult> ceiling = find(medians, "ceiling");
         Optional<RunResult> streams = find(medians, "kstreams");
         for (RunResult r : medians) {
             if (!r.ok()) {
                 t.append("| ").append(r.contender()).append(" | failed: ").append(firstLine(r.error()))
-                        .append(" | | | | | | | | |\n");
+                        .append(" | | | | | | | | | |\n");
                 continue;
             }
             boolean tally = r.contender().equals("tally");
@@ -32,6 +32,7 @@ final class Table {
                     .append(" | ").append(tally ? ratio(r, ceiling) : "")
                     .append(" | ").append(tally ? ratio(r, streams) : "")
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerMillion()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.brokerCpuSecondsPerMillion()))
                     .append(" | ").append(bytes(r.peakRssBytes()))
                     .append(" | ").append(bytes(r.heapPeakBytes()))
                     .append(" | ").append(r.stateBytes() > 0 ? bytes(r.stateBytes()) : "-")
@@ -43,6 +44,10 @@ final class Table {
         find(medians, "tally").filter(r -> handWritten.isPresent()).ifPresent(r -> t.append(String.format(Locale.ROOT,
                 "%nTally/hand-written: %s (hand-written: a consume-count-produce loop on the Kafka clients writing "
                         + "the same records in 1 s transactions with the offsets; no state store, no changelog).%n", ratio(r, handWritten))));
+        find(medians, "write-only").ifPresent(bound -> t.append(String.format(Locale.ROOT,
+                "%nwrite-only: this job's output records alone, written exactly-once without reading (a bound on "
+                        + "any W1 here: it must also read); Tally/write-only %s.%n", find(medians, "tally")
+                        .map(r -> ratio(r, Optional.of(bound))).orElse("-"))));
         find(medians, "tally").filter(r -> r.deadLetters() >= 0).ifPresent(r -> t.append(String.format(Locale.ROOT,
                 "%nTally dead-lettered %,d records (late or malformed; Kafka Streams drops late records without a trace).%n",
                 r.deadLetters())));

@@ -26,8 +26,8 @@ class BenchPartsTest {
 
     @Test
     void shouldTakeMedianOfSuccessfulRunsWhenOneFailed() {
-        var a = new RunResult("x", 100, 1, 10, 10, 10, 1, 1, 4, 1.0, null);
-        var b = new RunResult("x", 300, 3, 30, 30, 30, 3, 3, 8, 2.0, null);
+        var a = new RunResult("x", 100, 1, 0.5, 10, 10, 10, 1, 1, 4, 1.0, null);
+        var b = new RunResult("x", 300, 3, 1.5, 30, 30, 30, 3, 3, 8, 2.0, null);
         var median = RunResult.median(List.of(a, RunResult.failed("x", "boom"), b));
         assertEquals(200, median.recordsPerSec());
         assertEquals(20, median.peakRssBytes());

@@ -24,7 +24,8 @@ class BenchTest {
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Path.of(".").toAbsolutePath(), null);
         var options = new Bench.Options(Size.TINY, List.of(Workload.W1),
-                List.of(new CeilingContender(), new HandWrittenContender(), new KafkaStreamsContender()), 1, work, env, Duration.ofSeconds(75));
+                List.of(new CeilingContender(), new HandWrittenContender(), new WriteOnlyContender(),
+                        new KafkaStreamsContender()), 1, work, env, Duration.ofSeconds(75));
         var console = new ByteArrayOutputStream();
         String report;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -32,10 +33,11 @@ class BenchTest {
                     .run();
         }
         Map<String, Double> rates = report.lines()
-                .filter(l -> l.startsWith("| ceiling ") || l.startsWith("| hand-written ") || l.startsWith("| kstreams "))
+                .filter(l -> l.startsWith("| ceiling ") || l.startsWith("| hand-written ")
+                        || l.startsWith("| write-only ") || l.startsWith("| kstreams "))
                 .collect(Collectors.toMap(l -> cell(l, 1), l -> rate(cell(l, 2))));
         String context = report + "\n" + console.toString(StandardCharsets.UTF_8);
-        assertEquals(3, rates.size(), context);
+        assertEquals(4, rates.size(), context);
         rates.forEach((contender, rate) -> assertTrue(rate > 0, contender + " in\n" + context));
         assertTrue(report.contains("### W1"), context);
     }
