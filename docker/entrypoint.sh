@@ -70,9 +70,8 @@ classpath="${TALLY_CLASSPATH:-/opt/tally/tally-service.jar:/opt/tally/lib/*}"
 # exec: the JVM becomes PID 1's child-free successor and gets SIGTERM itself, so every job
 # finishes or drops its open batch before the container stops.
 opts="${JAVA_OPTS:-}"
-# Throughput collector and less eager JIT unless the options say otherwise (README, Design: "JVM"):
-# on 2 cores they made W1 ~10 % and ~12 % faster, the JIT costing 3 instead of 5 CPU s per run.
-case " $opts " in *" -XX:+Use"*GC" "*) ;; *) opts="-XX:+UseParallelGC $opts" ;; esac
+# Less eager JIT unless the options say otherwise (README, Design: "JVM defaults"): on 2 cores the
+# compiler threads took 5-7 CPU s of a 20 s W1 run; 3x the thresholds took ~3 and W1 ran ~15 % faster.
 case " $opts " in *"CompileThresholdScaling="*) ;; *) opts="-XX:CompileThresholdScaling=3 $opts" ;; esac
 # shellcheck disable=SC2086
 exec java $opts -cp "$classpath" dev.tally.cli.TallyCli run -c "$config"

@@ -33,14 +33,11 @@ interface Contender {
                        Path agentJar) {
 
         /**
-         * The harness's options plus what bin/tally adds for Tally (ParallelGC, CompileThresholdScaling=3)
+         * The harness's options plus what bin/tally adds for Tally ({@code -XX:CompileThresholdScaling=3})
          * unless the options already say: the ceilings then differ from Tally in the work, not the JVM.
          */
         List<String> withLauncherDefaults() {
             List<String> out = new java.util.ArrayList<>();
-            if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-                out.add("-XX:+UseParallelGC");
-            }
             if (jvmOptions.stream().noneMatch(o -> o.contains("CompileThresholdScaling="))) {
                 out.add("-XX:CompileThresholdScaling=3");
             }
