@@ -69,9 +69,5 @@ fi
 classpath="${TALLY_CLASSPATH:-/opt/tally/tally-service.jar:/opt/tally/lib/*}"
 # exec: the JVM becomes PID 1's child-free successor and gets SIGTERM itself, so every job
 # finishes or drops its open batch before the container stops.
-opts="${JAVA_OPTS:-}"
-# Less eager JIT unless the options say otherwise (README, Design: "JVM defaults"): on 2 cores the
-# compiler threads took 5-7 CPU s of a 20 s W1 run; 3x the thresholds took ~3 and W1 ran ~15 % faster.
-case " $opts " in *"CompileThresholdScaling="*) ;; *) opts="-XX:CompileThresholdScaling=3 $opts" ;; esac
 # shellcheck disable=SC2086
-exec java $opts -cp "$classpath" dev.tally.cli.TallyCli run -c "$config"
+exec java ${JAVA_OPTS:-} -cp "$classpath" dev.tally.cli.TallyCli run -c "$config"

@@ -25,7 +25,7 @@ final class CeilingContender implements Contender {
         var heapFile = job.runDir().resolve("heap-peak.txt");
         List<String> cmd = new ArrayList<>();
         cmd.add(env.javaBin());
-        cmd.addAll(env.withLauncherDefaults());
+        cmd.addAll(env.jvmOptions());
         cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
                 CeilingMain.class.getName(), job.shape().name(), job.bootstrapServers(),
                 job.inputTopic(), job.name()));

@@ -31,19 +31,6 @@ interface Contender {
     /** What the harness knows that contenders need to launch a JVM like its own. */
     record Environment(String javaBin, String classpath, List<String> jvmOptions, Path repoRoot,
                        Path agentJar) {
-
-        /**
-         * The harness's options plus what bin/tally adds for Tally ({@code -XX:CompileThresholdScaling=3})
-         * unless the options already say: the ceilings then differ from Tally in the work, not the JVM.
-         */
-        List<String> withLauncherDefaults() {
-            List<String> out = new java.util.ArrayList<>();
-            if (jvmOptions.stream().noneMatch(o -> o.contains("CompileThresholdScaling="))) {
-                out.add("-XX:CompileThresholdScaling=3");
-            }
-            out.addAll(jvmOptions);
-            return out;
-        }
     }
 
     /** False for a contender that has no version of this job (the I/O ceiling only writes W1's output). */

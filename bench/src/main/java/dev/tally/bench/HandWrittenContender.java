@@ -36,7 +36,7 @@ final class HandWrittenContender implements Contender {
         var heapFile = job.runDir().resolve("heap-peak.txt");
         List<String> cmd = new ArrayList<>();
         cmd.add(env.javaBin());
-        cmd.addAll(env.withLauncherDefaults());
+        cmd.addAll(env.jvmOptions());
         cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
                 HandWrittenMain.class.getName(), job.bootstrapServers(), job.inputTopic(), job.outputTopic(), job.name()));
         return new Launch(cmd, job.runDir(), Map.of(), job.name(), null, heapFile, t -> false, t -> false);

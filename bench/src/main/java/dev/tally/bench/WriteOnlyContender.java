@@ -36,7 +36,7 @@ final class WriteOnlyContender implements Contender {
         var heapFile = job.runDir().resolve("heap-peak.txt");
         List<String> cmd = new ArrayList<>();
         cmd.add(env.javaBin());
-        cmd.addAll(env.withLauncherDefaults());
+        cmd.addAll(env.jvmOptions());
         cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
                 WriteOnlyMain.class.getName(), job.bootstrapServers(), job.inputTopic(), job.outputTopic(), job.name(),
                 System.getProperty("bench.outputsPerInput", "1.28")));
