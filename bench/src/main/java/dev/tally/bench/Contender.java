@@ -31,6 +31,24 @@ interface Contender {
     /** What the harness knows that contenders need to launch a JVM like its own. */
     record Environment(String javaBin, String classpath, List<String> jvmOptions, Path repoRoot,
                        Path agentJar) {
+
+        /** The command of a child JVM like the harness's, running {@code main} and reporting its heap peak. */
+        List<String> childJvm(Path heapPeakFile, Class<?> main, String... args) {
+            List<String> cmd = new java.util.ArrayList<>();
+            cmd.add(javaBin);
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", classpath, "-Dbench.heapPeakFile=" + heapPeakFile, main.getName()));
+            cmd.addAll(List.of(args));
+            return cmd;
+        }
+    }
+
+    /** A baseline without state or internal topics: {@code main} in a child JVM, in the run's directory. */
+    static Launch stateless(Job job, Environment env, Class<?> main, String... args) throws IOException {
+        java.nio.file.Files.createDirectories(job.runDir());
+        Path heapFile = job.runDir().resolve("heap-peak.txt");
+        return new Launch(env.childJvm(heapFile, main, args), job.runDir(), Map.of(), job.name(), null, heapFile,
+                t -> false, t -> false);
     }
 
     /** False for a contender that has no version of this job (the I/O ceiling only writes W1's output). */

@@ -1,9 +1,6 @@
 package dev.tally.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Args: bootstrap inputTopic outputTopic group.
  */
 final class HandWrittenMain {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final long SIZE = 30_000;
     private static final long SLIDE = 10_000;
 
@@ -56,10 +52,12 @@ final class HandWrittenMain {
             end.values().removeIf(v -> v == 0);
             // keyed by (user key hash, window): the cheapest dedupe that yields the job's record count
             Map<Long, Window> touched = new HashMap<>();
+            long[] ts = new long[1];
             long batchEnd = System.nanoTime() + 1_000_000_000L;
             while (!end.isEmpty()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    touch(r.key(), decodeTs(r.value()), touched);
+                    CeilingMain.decodeJson(r.value(), ts);
+                    touch(r.key(), ts[0], touched);
                 }
                 end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
                 if (System.nanoTime() >= batchEnd || end.isEmpty()) {
@@ -81,26 +79,6 @@ final class HandWrittenMain {
         }
         System.out.println("HAND_WRITTEN_DONE");
         Thread.currentThread().join();
-    }
-
-    /** The ceiling's decoding: every field read, user and ts kept. */
-    private static long decodeTs(byte[] value) throws IOException {
-        long ts = 0;
-        try (JsonParser p = JSON.createParser(value)) {
-            while (p.nextToken() != null) {
-                if (p.currentToken() != JsonToken.FIELD_NAME) {
-                    continue;
-                }
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "user" -> p.getText();
-                    case "ts" -> ts = p.getLongValue();
-                    default -> p.skipChildren();
-                }
-            }
-        }
-        return ts;
     }
 
     /** Each 30 s / 10 s window holding ts, for this user (the record key). */

@@ -2,7 +2,6 @@ package dev.tally.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,12 +17,8 @@ final class KafkaStreamsContender implements Contender {
     public Launch prepare(Job job, Environment env) throws IOException {
         Files.createDirectories(job.stateDir());
         var heapFile = job.runDir().resolve("heap-peak.txt");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(env.javaBin());
-        cmd.addAll(env.jvmOptions());
-        cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
-                StreamsMain.class.getName(), job.shape().name(), job.bootstrapServers(),
-                job.inputTopic(), job.outputTopic(), job.name(), job.stateDir().toString()));
+        List<String> cmd = env.childJvm(heapFile, StreamsMain.class, job.shape().name(), job.bootstrapServers(),
+                job.inputTopic(), job.outputTopic(), job.name(), job.stateDir().toString());
         String prefix = job.name() + "-";
         return new Launch(cmd, job.runDir(), Map.of(), job.name(), job.stateDir(), heapFile,
                 t -> t.startsWith(prefix) && (t.endsWith("-changelog") || t.endsWith("-repartition")),

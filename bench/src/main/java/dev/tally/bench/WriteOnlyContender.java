@@ -1,10 +1,6 @@
 package dev.tally.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A bound from the other side of the ceiling: W1's output alone, written exactly-once, reading
@@ -32,14 +28,7 @@ final class WriteOnlyContender implements Contender {
 
     @Override
     public Launch prepare(Job job, Environment env) throws IOException {
-        Files.createDirectories(job.runDir());
-        var heapFile = job.runDir().resolve("heap-peak.txt");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(env.javaBin());
-        cmd.addAll(env.jvmOptions());
-        cmd.addAll(List.of("-cp", env.classpath(), "-Dbench.heapPeakFile=" + heapFile,
-                WriteOnlyMain.class.getName(), job.bootstrapServers(), job.inputTopic(), job.outputTopic(), job.name(),
-                System.getProperty("bench.outputsPerInput", "1.28")));
-        return new Launch(cmd, job.runDir(), Map.of(), job.name(), null, heapFile, t -> false, t -> false);
+        return Contender.stateless(job, env, WriteOnlyMain.class, job.bootstrapServers(), job.inputTopic(),
+                job.outputTopic(), job.name(), System.getProperty("bench.outputsPerInput", "1.28"));
     }
 }
