@@ -81,8 +81,8 @@ public final class BenchMain {
         for (String s : list.split(",")) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "ceiling" -> out.add(new CeilingContender());
-                case "hand-written" -> out.add(new HandWrittenContender());
-                case "write-only" -> out.add(new WriteOnlyContender());
+                case "hand-written" -> out.add(W1Baseline.handWritten());
+                case "write-only" -> out.add(W1Baseline.writeOnly());
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
                 case "" -> { }

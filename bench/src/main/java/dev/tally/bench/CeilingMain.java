@@ -33,21 +33,10 @@ final class CeilingMain {
     public static void main(String[] args) throws Exception {
         HeapPeak.install(Path.of(System.getProperty("bench.heapPeakFile")));
         JobShape shape = JobShape.valueOf(args[0]);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, args[3]);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
         long checksum = 0;
-        try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(args[2]).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
-            end.values().removeIf(v -> v == 0);
+        try (var consumer = readCommitted(args[1], args[3], 4 << 20)) {
+            List<TopicPartition> parts = assignFromStart(consumer, args[2]);
+            Map<TopicPartition, Long> end = nonEmptyEnds(consumer, parts);
             while (!end.isEmpty()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     checksum += decode(shape, r);
@@ -63,6 +52,34 @@ final class CeilingMain {
         // printed so the decoding cannot be optimised away
         System.out.println("CEILING_DONE checksum=" + checksum);
         Thread.currentThread().join();
+    }
+
+    /** A read_committed consumer of byte arrays in {@code group}, committing only by hand. */
+    static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap, String group, int partitionFetchBytes) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(partitionFetchBytes));
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Every partition of the topic, assigned (no group join) and read from the start. */
+    static List<TopicPartition> assignFromStart(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return parts;
+    }
+
+    /** End offsets of the partitions that have records: what is left to drain. */
+    static Map<TopicPartition, Long> nonEmptyEnds(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> parts) {
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
+        end.values().removeIf(v -> v == 0);
+        return end;
     }
 
     private static long decode(JobShape shape, ConsumerRecord<byte[], byte[]> r) throws IOException {

@@ -1,6 +1,5 @@
 package dev.tally.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,19 +8,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Child process of {@link HandWrittenContender}: W1's reads and writes, no state.
+ * Child process of {@link W1Baseline#handWritten()}: W1's reads and writes, no state.
  * Producer settings are Tally's (lz4, 64 KiB batches, linger 5 ms), so the output costs the same.
  * Args: bootstrap inputTopic outputTopic group.
  */
@@ -39,17 +35,13 @@ final class HandWrittenMain {
     public static void main(String[] args) throws Exception {
         HeapPeak.install(Path.of(System.getProperty("bench.heapPeakFile")));
         String output = args[2];
-        try (var consumer = new KafkaConsumer<>(consumerProps(args[0], args[3]), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        // 1 MiB per partition, as Tally fetches
+        try (var consumer = CeilingMain.readCommitted(args[0], args[3], 1 << 20);
              var producer = new KafkaProducer<>(producerProps(args[0], args[3] + "-hand-written"), new ByteArraySerializer(),
                      new ByteArraySerializer())) {
             producer.initTransactions();
-            List<TopicPartition> parts = consumer.partitionsFor(args[1]).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
-            end.values().removeIf(v -> v == 0);
+            List<TopicPartition> parts = CeilingMain.assignFromStart(consumer, args[1]);
+            Map<TopicPartition, Long> end = CeilingMain.nonEmptyEnds(consumer, parts);
             // keyed by (user key hash, window): the cheapest dedupe that yields the job's record count
             Map<Long, Window> touched = new HashMap<>();
             long[] ts = new long[1];
@@ -97,17 +89,6 @@ final class HandWrittenMain {
         b.append("{\"key\":\"").append(new String(w.user(), StandardCharsets.UTF_8)).append("\",\"start\":")
                 .append(w.start()).append(",\"end\":").append(w.start() + SIZE).append(",\"count\":1}");
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Properties consumerProps(String bootstrap, String group) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(1 << 20));
-        return p;
     }
 
     /** Tally's transactional producer settings (KafkaClientSettings), so the output costs the same. */

@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Child process of {@link WriteOnlyContender}. Window records for 10,000 users ("u0".."u9999",
+ * Child process of {@link W1Baseline#writeOnly()}. Window records for 10,000 users ("u0".."u9999",
  * W1's keys) over consecutive 10 s slides, in the shape Tally writes them. The consumer only
  * supplies the input's end offsets and the group metadata for the last transaction.
  * Args: bootstrap inputTopic outputTopic group outputsPerInput.

@@ -24,7 +24,7 @@ class BenchTest {
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Path.of(".").toAbsolutePath(), null);
         var options = new Bench.Options(Size.TINY, List.of(Workload.W1),
-                List.of(new CeilingContender(), new HandWrittenContender(), new WriteOnlyContender(),
+                List.of(new CeilingContender(), W1Baseline.handWritten(), W1Baseline.writeOnly(),
                         new KafkaStreamsContender()), 1, work, env, Duration.ofSeconds(75));
         var console = new ByteArrayOutputStream();
         String report;
