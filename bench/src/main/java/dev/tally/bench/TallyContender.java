@@ -93,7 +93,9 @@ final class TallyContender implements Contender {
                     .append("    aggregates: { total: { sum: amount }, distinct: { count_distinct: user } }\n")
                     .append("    emit: changes\n");
         }
-        return y.append("    batch: { interval: 1s, max-records: 200000 }\n")
+        // Two processing threads, as Kafka Streams gets two stream threads (StreamsMain).
+        return y.append("    threads: ").append(Integer.getInteger("bench.tallyThreads", 2)).append('\n')
+                .append("    batch: { interval: 1s, max-records: 200000 }\n")
                 .append("    sink: { topic: ").append(job.outputTopic()).append(" }\n")
                 .toString();
     }

@@ -20,10 +20,11 @@ import java.util.List;
  * @param zombieMillis   how long a zombie stays stopped: beyond session, poll and transaction timeouts
  * @param brokerDownMillis how long the broker stays down on a broker restart
  * @param settleMillis   how long the run may take to catch up after the last fault before it counts as stuck
+ * @param threads        processing threads of each job in each instance
  */
 record ChaosSettings(String tag, Path workDir, long seed, long records, int partitions, int users, long stepMs,
                      long windowMs, long malformedEvery, long feedMillis, int instances, int startInstances, List<Fault> faults,
-                     long faultGapMillis, long zombieMillis, long brokerDownMillis, long settleMillis) {
+                     long faultGapMillis, long zombieMillis, long brokerDownMillis, long settleMillis, int threads) {
 
     ChaosSettings {
         faults = List.copyOf(faults);
@@ -32,17 +33,22 @@ record ChaosSettings(String tag, Path workDir, long seed, long records, int part
     /** A short run for CI: a few thousand records, faults a few seconds apart. */
     static ChaosSettings ci(String tag, Path workDir, int instances, int startInstances, List<Fault> faults) {
         return new ChaosSettings(tag, workDir, tag.hashCode(), 4_000, 4, 25, 20, 5_000, 397,
-                20_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000);
+                20_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000, 1);
     }
 
     ChaosSettings withFeedMillis(long millis) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
-                millis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis);
+                millis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, threads);
     }
 
     ChaosSettings withFaultGapMillis(long millis) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
-                feedMillis, instances, startInstances, faults, millis, zombieMillis, brokerDownMillis, settleMillis);
+                feedMillis, instances, startInstances, faults, millis, zombieMillis, brokerDownMillis, settleMillis, threads);
+    }
+
+    ChaosSettings withThreads(int n) {
+        return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
+                feedMillis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, n);
     }
 
     String inputTopic() {

@@ -77,6 +77,12 @@ class ChaosSuiteTest {
     }
 
     @Test
+    void shouldMatchOracleWhenInstancesWithTwoThreadsPerJobAreKilledAndRestarted() throws InterruptedException, IOException {
+        // 2 instances x 2 threads on 4 partitions: a kill moves tasks between processes and threads.
+        run(ChaosSettings.ci("threads", work("threads"), 2, 2, List.of(Fault.KILL, Fault.KILL, Fault.KILL)).withThreads(2));
+    }
+
+    @Test
     void shouldKeepZombieOutputOutWhenAPausedInstanceOutlivesItsTimeouts() throws InterruptedException, IOException {
         run("zombie", 2, 2, List.of(Fault.ZOMBIE));
     }

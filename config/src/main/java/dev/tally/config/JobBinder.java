@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 /** Reads one job mapping into a {@link JobConfig}, reporting every problem in it. */
 final class JobBinder {
     private static final String[] KEYS = {"name", "source", "transform", "key", "time", "window", "aggregates",
-        "emit", "batch", "sink", "dead-letter", "errors", "standby-replicas"};
+        "emit", "batch", "sink", "dead-letter", "errors", "standby-replicas",
+        "threads"};
+    /** More processing threads than this is a typo, not a machine: 1024 partitions on one process. */
+    private static final int MAX_THREADS = 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final TimeConfig DEFAULT_TIME =
             new TimeConfig(TimeConfig.Type.PROCESSING, null, null, Duration.ZERO, null);
@@ -42,6 +45,7 @@ final class JobBinder {
         String deadLetter = topicBlock(f, "dead-letter", false, name == null ? null : name + "-dead-letter");
         JobConfig.ErrorPolicy errors = f.choice("errors", JobConfig.ErrorPolicy.class, JobConfig.ErrorPolicy.DEAD_LETTER);
         Integer standbys = f.integer("standby-replicas", 0, 0, Integer.MAX_VALUE);
+        Integer threads = f.integer("threads", 1, 1, MAX_THREADS);
         if (source != null && source.topic().equals(sink)) {
             problems.add(f.node("sink"), "topic must differ from source.topic: a job must not read its own output");
         }
@@ -49,7 +53,7 @@ final class JobBinder {
             return null;
         }
         return new JobConfig(name, source, transform, key, time, window, aggregates, emit, batch,
-                new SinkConfig(sink), deadLetter, errors, standbys);
+                new SinkConfig(sink), deadLetter, errors, standbys, threads);
     }
 
     private static String name(Fields f) {

@@ -16,9 +16,21 @@ public record JobConfig(
         SinkConfig sink,
         String deadLetterTopic,
         ErrorPolicy errors,
-        int standbyReplicas) {
+        int standbyReplicas,
+        int threads) {
+
+    /** The job as one processing thread, as before {@code threads} existed (tests, {@code tally test}). */
+    public JobConfig(String name, SourceConfig source, List<TransformStep> transform, KeyConfig key, TimeConfig time,
+                     WindowConfig window, List<AggregateConfig> aggregates, EmitMode emit, BatchConfig batch,
+                     SinkConfig sink, String deadLetterTopic, ErrorPolicy errors, int standbyReplicas) {
+        this(name, source, transform, key, time, window, aggregates, emit, batch, sink, deadLetterTopic, errors,
+                standbyReplicas, 1);
+    }
 
     public JobConfig {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         transform = List.copyOf(transform);
         aggregates = List.copyOf(aggregates);
     }

@@ -66,7 +66,8 @@ class InvalidConfigTest {
                         "http.port: must be between 0 and 65535, got 70000 (line 8)",
                         "jobs[0].batch.interval: must be more than 0s (line 15)",
                         "jobs[0].batch.max-records: must be at least 1, got 0 (line 15)",
-                        "jobs[0].standby-replicas: must be at least 0, got -1 (line 16)")),
+                        "jobs[0].standby-replicas: must be at least 0, got -1 (line 16)",
+                        "jobs[0].threads: must be between 1 and 1024, got 0 (line 18)")),
                 Arguments.of("syntax-error.yaml", List.of(
                         "YAML syntax error at column 8: expected ',' or '}', but got : (while parsing a flow mapping"
                                 + " that starts at line 5, column 13) (line 6)")),
@@ -105,7 +106,7 @@ class InvalidConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> TallyConfigLoader.load(Fixtures.resource("invalid/state-and-http.yaml")));
         List<String> lines = e.getMessage().lines().toList();
-        assertEquals(7, lines.size());
+        assertEquals(8, lines.size());
         String file = Fixtures.resource("invalid/state-and-http.yaml").toString();
         assertEquals(file + ": state.memory: must be a size like 256MB or 1GB, got \"lots\" (line 4)", lines.get(0));
         assertTrue(lines.stream().allMatch(l -> l.startsWith(file + ": ")), e.getMessage());

@@ -68,7 +68,8 @@ class ValidConfigTest {
                 new SinkConfig("page-stats"),
                 "page-stats-bad",
                 JobConfig.ErrorPolicy.FAIL, // merged in from x-job-defaults
-                1);
+                1,
+                3);
         assertEquals(expected, full().job("page-stats"));
     }
 

@@ -3,7 +3,7 @@ package dev.tally.service;
 import dev.tally.config.JobConfig;
 import dev.tally.config.TallyConfig;
 import dev.tally.connectors.KafkaClientSettings;
-import dev.tally.service.job.JobRunner;
+import dev.tally.service.job.JobGroup;
 import dev.tally.service.job.JobStatus;
 import dev.tally.service.metrics.JobMetrics;
 import dev.tally.service.metrics.StateMetrics;
@@ -12,17 +12,15 @@ import dev.tally.state.PaneStore;
 import dev.tally.state.StateStores;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Every job of a config file, each on its own thread, sharing one RocksDB memory budget. */
+/** Every job of a config file, each on its own processing threads, sharing one RocksDB memory budget. */
 public final class TallyService implements AutoCloseable {
     private final TallyConfig config;
     private final MeterRegistry registry;
     // Read by HTTP threads, which may serve probes while start() is still adding jobs.
-    private final List<JobRunner> runners = new CopyOnWriteArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<JobGroup> jobs = new CopyOnWriteArrayList<>();
     private final List<PaneStore> stores = new CopyOnWriteArrayList<>();
     private MemoryBudget budget;
     private boolean closed;
@@ -44,12 +42,10 @@ public final class TallyService implements AutoCloseable {
             stores.add(store);
             stateMetrics.bind(job.name(), store);
             JobMetrics metrics = new JobMetrics(registry, job.name());
-            JobRunner runner = new JobRunner(job, settings, store, instanceId, metrics);
-            metrics.bindReadiness(runner.status()::isReady);
-            runners.add(runner);
-            Thread t = new Thread(runner, "tally-job-" + job.name());
-            threads.add(t);
-            t.start();
+            JobGroup group = new JobGroup(job, settings, store, instanceId, metrics);
+            metrics.bindReadiness(() -> group.status().isReady());
+            jobs.add(group);
+            group.start();
         }
     }
 
@@ -76,27 +72,27 @@ public final class TallyService implements AutoCloseable {
     }
 
     public List<JobStatus> statuses() {
-        return runners.stream().map(JobRunner::status).toList();
+        return jobs.stream().map(JobGroup::status).toList();
     }
 
     public boolean isReady() {
-        return !runners.isEmpty() && runners.stream().allMatch(r -> r.status().isReady());
+        return !jobs.isEmpty() && jobs.stream().allMatch(j -> j.status().isReady());
     }
 
     /** Waits until every job thread ended (stopped or failed). */
     public void awaitTermination() throws InterruptedException {
-        for (Thread t : threads) {
-            t.join();
+        for (JobGroup j : jobs) {
+            j.awaitTermination();
         }
     }
 
     public boolean anyFailed() {
-        return runners.stream().anyMatch(r -> r.status().state() == JobStatus.State.FAILED);
+        return jobs.stream().anyMatch(j -> j.status().state() == JobStatus.State.FAILED);
     }
 
     /** Each job finishes or drops its open batch, then stops. */
     public void stop() {
-        runners.forEach(JobRunner::stop);
+        jobs.forEach(JobGroup::stop);
     }
 
     /** Stops every job, then closes the stores and the memory budget; a second call does nothing. */

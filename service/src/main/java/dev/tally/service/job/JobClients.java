@@ -4,7 +4,6 @@ import dev.tally.config.JobConfig;
 import dev.tally.connectors.JobTopics;
 import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.engine.batch.JobPlan;
-import dev.tally.state.PaneStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,43 +15,28 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Kafka side of one job thread: its topics (created with settings derived from the job), its
- * processing consumer, restore consumer and transactional producer, and the standby-replica
- * thread when the job asks for one. Opened when the job starts, closed when it stops.
+ * The Kafka side of one processing thread of a job: its topics (created with settings derived from
+ * the job), its processing consumer, restore consumer and transactional producer. Opened when the
+ * thread starts, closed when it stops.
  */
 final class JobClients implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobClients.class);
 
     final KafkaConsumer<byte[], byte[]> consumer;
     final KafkaConsumer<byte[], byte[]> restoreConsumer;
-    final StandbyReplicas standby;
-    private final Thread standbyThread;
-    private final Admin standbyAdmin;
     private final KafkaClientSettings settings;
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final String job;
 
-    JobClients(JobConfig job, KafkaClientSettings settings, JobTopics topics, String instanceId, PaneStore store,
-               String aggregateTopic) {
+    /** {@code memberId}: this thread's group.instance.id, which also names its transactional.id. */
+    JobClients(JobConfig job, KafkaClientSettings settings, JobTopics topics, String memberId) {
         this.job = job.name();
         this.settings = settings;
-        this.transactionalId = "tally-" + job.name() + "-" + instanceId;
+        this.transactionalId = "tally-" + job.name() + "-" + memberId;
         this.transactionTimeoutMs = (int) Math.max(10_000, 5 * job.batch().interval().toMillis());
-        this.restoreConsumer = new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-restore"));
-        this.consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), instanceId));
-        if (job.standbyReplicas() > 0) {
-            standbyAdmin = JobTopics.admin(settings.admin());
-            standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
-                    standbyAdmin, store, topics.changelog(), aggregateTopic, topics.groupId(), instanceId, job.standbyReplicas());
-            standbyThread = new Thread(standby, "tally-standby-" + job.name());
-            standbyThread.setDaemon(true);
-            standbyThread.start();
-        } else {
-            standbyAdmin = null;
-            standby = null;
-            standbyThread = null;
-        }
+        this.restoreConsumer = new KafkaConsumer<>(settings.restoreConsumer(memberId + "-" + job.name() + "-restore"));
+        this.consumer = new KafkaConsumer<>(settings.processingConsumer(topics.groupId(), memberId));
     }
 
     /** Creates what is missing of the job's topics; internal topics get as many partitions as the source. */
@@ -95,15 +79,6 @@ final class JobClients implements AutoCloseable {
 
     @Override
     public void close() {
-        if (standby != null) {
-            standby.stop();
-            try {
-                standbyThread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            standbyAdmin.close(Duration.ofSeconds(1));
-        }
         try {
             // Leave the group on a clean stop, so a scale-down moves partitions at once.
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -37,20 +37,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One job on one processing thread: the batch loop of DESIGN.md. Poll until the batch interval
+ * One processing thread of a job: the batch loop of DESIGN.md. Poll until the batch interval
  * passed or max-records were read; fold records into the batch cache (no store write per record);
  * then hand everything the batch produced to one {@link BatchTransaction}; apply the store writes
  * only after it committed. Partitions assigned to this instance are restored from their changelog
  * tail before they are processed.
  */
-public final class JobRunner implements Runnable {
+final class JobRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final JobConfig job;
     private final JobPlan plan;
     private final KafkaClientSettings settings;
     private final PaneStore store;
-    private final String instanceId;
+    private final String memberId;
+    private final int thread;
     private final JobMetrics metrics;
     private final JobTopics topics;
     private final RecordPipeline pipeline;
@@ -67,7 +68,7 @@ public final class JobRunner implements Runnable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogRestorer restorer;
-    private StandbyReplicas standby;
+    private final StandbyReplicas standby;
     private JobClients clients;
     private volatile boolean stopping;
     /** Not ready before the first assignment: until then nothing says which tasks must be restored. */
@@ -90,12 +91,19 @@ public final class JobRunner implements Runnable {
     private final KeyedEventSink foldSink = this::foldDirect;
     private final KeyedEventSink combineSink;
 
-    public JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String instanceId, JobMetrics metrics) {
+    /**
+     * {@code memberId}: this thread's identity in the job's consumer group; {@code standby}: the
+     * job's standby replicas in this process (shared by its threads), or null.
+     */
+    JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String memberId, int thread,
+              JobMetrics metrics, StandbyReplicas standby) {
         this.job = job;
         this.plan = new JobPlan(job);
         this.settings = settings;
         this.store = store;
-        this.instanceId = instanceId;
+        this.memberId = memberId;
+        this.thread = thread;
+        this.standby = standby;
         this.metrics = metrics;
         this.topics = new JobTopics(job.name());
         this.pipeline = RecordPipeline.compile(job);
@@ -110,12 +118,12 @@ public final class JobRunner implements Runnable {
                 .getProperty(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
     }
 
-    public JobStatus status() {
+    JobStatus status() {
         return status;
     }
 
     /** Asks the loop to finish its batch and stop; safe from any thread (SIGTERM hook). */
-    public void stop() {
+    void stop() {
         stopping = true;
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
@@ -130,7 +138,7 @@ public final class JobRunner implements Runnable {
             loop();
             status.stopped();
         } catch (FencedInstanceIdException e) {
-            status.failed("another instance with identity " + instanceId + " took over this job's partitions: " + e.getMessage());
+            status.failed("another instance with identity " + memberId + " took over this job's partitions: " + e.getMessage());
             log.error("job {}: {}", job.name(), status.error());
         } catch (JobFailedException e) {
             status.failed(e.getMessage());
@@ -146,10 +154,9 @@ public final class JobRunner implements Runnable {
     private void setup() throws InterruptedException {
         status.starting();
         JobClients.createTopics(settings, job, plan, topics);
-        clients = new JobClients(job, settings, topics, instanceId, store, aggregateTopic);
+        clients = new JobClients(job, settings, topics, memberId);
         consumer = clients.consumer;
         positions = new ConsumedPositions(consumer, failFast);
-        standby = clients.standby;
         producer = clients.newProducer();
         restorer = new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash);
         consumer.subscribe(combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()), new Rebalances());
@@ -220,7 +227,7 @@ public final class JobRunner implements Runnable {
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             // a batch cut short by max-records restarts the cadence from now
             deadline = Math.min(deadline + intervalNanos, System.nanoTime() + intervalNanos);
-            metrics.afterBatch(status.watermarks());
+            metrics.afterBatch(thread, status.watermarks());
         }
     }
 
@@ -409,7 +416,7 @@ public final class JobRunner implements Runnable {
                 }
             }
             if (standby != null) {
-                standby.unrelease(aggregateTasks(partitions));
+                standby.unrelease(thread, aggregateTasks(partitions));
             }
             positions.forget(partitions);
             status.assigned(consumer.assignment());
@@ -425,7 +432,7 @@ public final class JobRunner implements Runnable {
                 }
             }
             if (standby != null) {
-                standby.release(java.util.Set.copyOf(assigned));
+                standby.release(thread, java.util.Set.copyOf(assigned));
             }
             if (!partitions.isEmpty()) {
                 // Under read_committed this waits for offsets a previous owner still has pending in an
@@ -454,7 +461,7 @@ public final class JobRunner implements Runnable {
                 }
             }
             if (standby != null) {
-                standby.unrelease(aggregateTasks(partitions));
+                standby.unrelease(thread, aggregateTasks(partitions));
             }
             positions.forget(partitions);
             restartTasks(new ArrayList<>(tasks.keySet()));
@@ -476,6 +483,7 @@ public final class JobRunner implements Runnable {
 
     private void closeClients() {
         if (clients != null) {
+            metrics.unbindConsumers(clients.consumer, clients.restoreConsumer);
             clients.close();
         }
         if (producer != null) {

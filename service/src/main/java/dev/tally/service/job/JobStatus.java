@@ -57,10 +57,57 @@ public final class JobStatus {
     }
 
     void committed(long wallMillis, Map<Integer, WindowOperator> tasks) {
-        lastCommitMillis = wallMillis;
         Map<Integer, Long> w = new TreeMap<>();
         tasks.forEach((k, t) -> w.put(k, t.watermark()));
-        watermarks = w;
+        committedAt(wallMillis, w);
+    }
+
+    /** A batch committed at {@code wallMillis}, leaving the tasks at these watermarks. */
+    void committedAt(long wallMillis, Map<Integer, Long> taskWatermarks) {
+        lastCommitMillis = wallMillis;
+        watermarks = taskWatermarks;
+    }
+
+    /**
+     * The job over all its processing threads in this process, as one operator sees it: failed
+     * when one thread failed, ready and running only when every thread is, partitions and
+     * watermarks the union, the last commit the oldest of the threads' last commits.
+     */
+    static JobStatus combine(String job, List<JobStatus> threads) {
+        if (threads.size() == 1) {
+            return threads.get(0);
+        }
+        JobStatus all = new JobStatus(job);
+        List<String> assigned = new java.util.ArrayList<>();
+        Map<Integer, Long> watermarks = new TreeMap<>();
+        long lastCommit = Long.MAX_VALUE;
+        boolean ready = true;
+        for (JobStatus t : threads) {
+            assigned.addAll(t.assigned);
+            watermarks.putAll(t.watermarks);
+            lastCommit = Math.min(lastCommit, t.lastCommitMillis);
+            all.restoredRecords += t.restoredRecords;
+            ready &= t.isReady();
+            if (t.error != null && all.error == null) {
+                all.error = t.error;
+            }
+        }
+        all.state = combinedState(threads);
+        all.ready = ready;
+        all.assigned = assigned.stream().sorted().toList();
+        all.watermarks = watermarks;
+        all.lastCommitMillis = lastCommit;
+        return all;
+    }
+
+    private static State combinedState(List<JobStatus> threads) {
+        if (threads.stream().anyMatch(t -> t.state == State.FAILED)) {
+            return State.FAILED;
+        }
+        if (threads.stream().allMatch(t -> t.state == State.STOPPED)) {
+            return State.STOPPED;
+        }
+        return threads.stream().allMatch(t -> t.state == State.RUNNING) ? State.RUNNING : State.STARTING;
     }
 
     public String job() {

@@ -14,20 +14,20 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Warm copies of other instances' tasks ({@code standby-replicas: N}): for each task, the N group
  * members after its owner (ordered by instance id, as a ring) tail its changelog into their local
  * store, checkpoint included, so when the task fails over to one of them only the last few
- * batches are replayed. Runs on its own thread with its own consumer; the job thread takes a task
- * back with {@link #release} before it restores and processes it.
+ * batches are replayed. Runs on its own thread with its own consumer, one per job and process; a
+ * processing thread takes a task back with {@link #release} before it restores and processes it.
  */
 final class StandbyReplicas implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StandbyReplicas.class);
@@ -41,8 +41,8 @@ final class StandbyReplicas implements Runnable {
     private final String groupId;
     private final String instanceId;
     private final int replicas;
-    /** Tasks the job thread owns or is restoring: never written from here. Guarded by this. */
-    private final Set<Integer> excluded = new HashSet<>();
+    /** Per processing thread of the job here, the tasks it owns or is restoring: never written from here. Guarded by this. */
+    private final Map<Integer, Set<Integer>> excluded = new HashMap<>();
     private final Map<Integer, byte[]> clocks = new HashMap<>();
     private volatile boolean stopping;
     private volatile Set<Integer> standing = Set.of();
@@ -64,14 +64,23 @@ final class StandbyReplicas implements Runnable {
         return standing;
     }
 
-    /** The job thread takes these tasks: once this returns, no standby write to them happens. */
-    synchronized void release(Set<Integer> tasks) {
-        excluded.addAll(tasks);
+    /** Processing thread {@code thread} takes these tasks: once this returns, no standby write to them happens. */
+    synchronized void release(int thread, Set<Integer> tasks) {
+        excluded.computeIfAbsent(thread, t -> new HashSet<>()).addAll(tasks);
     }
 
-    /** The job thread gave these tasks up: they may be kept warm again. */
-    synchronized void unrelease(Set<Integer> tasks) {
-        excluded.removeAll(tasks);
+    /** Processing thread {@code thread} gave these tasks up: they may be kept warm again. */
+    synchronized void unrelease(int thread, Set<Integer> tasks) {
+        excluded.getOrDefault(thread, new HashSet<>()).removeAll(tasks);
+    }
+
+    private boolean isExcluded(int task) {
+        for (Set<Integer> owned : excluded.values()) {
+            if (owned.contains(task)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void stop() {
@@ -96,7 +105,7 @@ final class StandbyReplicas implements Runnable {
                 synchronized (this) {
                     for (TopicPartition tp : records.partitions()) {
                         int task = tp.partition();
-                        if (!excluded.contains(task)) {
+                        if (!isExcluded(task)) {
                             clocks.put(task, ChangelogRestorer.applyChunk(store, task, records.records(tp), clocks.get(task),
                                     consumer.position(tp)));
                         }
@@ -114,27 +123,32 @@ final class StandbyReplicas implements Runnable {
         }
     }
 
-    /** Tasks whose owner is among the N members before this one in the ring of group members. */
+    /**
+     * Tasks owned by the N instances before this one in the ring of instances (ordered by
+     * instance id). An instance is a process: the processing threads of one process are group
+     * members of one instance ({@link JobGroup#instanceOf}), and share its local store, so a
+     * process never keeps its own tasks as standbys.
+     */
     private Set<Integer> desiredTasks() throws InterruptedException {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
-            List<MemberDescription> members = new ArrayList<>(group.members());
-            members.sort(Comparator.comparing(m -> m.groupInstanceId().orElse(m.consumerId())));
-            int me = -1;
-            for (int i = 0; i < members.size(); i++) {
-                if (instanceId.equals(members.get(i).groupInstanceId().orElse(null))) {
-                    me = i;
-                }
+            Map<String, List<MemberDescription>> byInstance = new TreeMap<>();
+            for (MemberDescription m : group.members()) {
+                String instance = JobGroup.instanceOf(m.groupInstanceId().orElse(m.consumerId()));
+                byInstance.computeIfAbsent(instance, i -> new ArrayList<>()).add(m);
             }
+            List<String> instances = new ArrayList<>(byInstance.keySet());
+            int me = instances.indexOf(instanceId);
             Set<Integer> tasks = new HashSet<>();
-            if (me < 0 || members.size() < 2) {
+            if (me < 0 || instances.size() < 2) {
                 return tasks;
             }
-            for (int k = 1; k <= Math.min(replicas, members.size() - 1); k++) {
-                MemberDescription owner = members.get(Math.floorMod(me - k, members.size()));
-                for (TopicPartition tp : owner.assignment().topicPartitions()) {
-                    if (tp.topic().equals(aggregateTopic)) {
-                        tasks.add(tp.partition());
+            for (int k = 1; k <= Math.min(replicas, instances.size() - 1); k++) {
+                for (MemberDescription owner : byInstance.get(instances.get(Math.floorMod(me - k, instances.size())))) {
+                    for (TopicPartition tp : owner.assignment().topicPartitions()) {
+                        if (tp.topic().equals(aggregateTopic)) {
+                            tasks.add(tp.partition());
+                        }
                     }
                 }
             }
@@ -148,7 +162,7 @@ final class StandbyReplicas implements Runnable {
     private void reassign(Set<Integer> desired) {
         Set<Integer> wanted = new HashSet<>(desired);
         synchronized (this) {
-            wanted.removeAll(excluded);
+            wanted.removeIf(this::isExcluded);
         }
         if (wanted.equals(standing)) {
             return;

@@ -12,9 +12,11 @@ import org.apache.kafka.common.MetricName;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,11 +43,14 @@ public final class JobMetrics {
     private final String job;
     private final MultiGauge consumerLag;
     private final MultiGauge watermarkLag;
-    /** Task -> watermark, written by the job thread after each batch, read at scrape time. */
+    /** Task -> watermark, written by the job's threads after each batch, read at scrape time. */
     private final Map<Integer, Long> watermarks = new ConcurrentHashMap<>();
-    private volatile Consumer<?, ?> restoreConsumer;
+    /** Task -> the processing thread that reported it last: a thread drops only its own tasks. */
+    private final Map<Integer, Integer> watermarkOwners = new HashMap<>();
+    /** One processing and one restore consumer per processing thread of the job. */
+    private final List<Consumer<?, ?>> processingConsumers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<?, ?>> restoreConsumers = new CopyOnWriteArrayList<>();
     private volatile String changelogTopicTag;
-    private Consumer<?, ?> processingConsumer;
     private Gauge ready;
 
     public JobMetrics(MeterRegistry registry, String job) {
@@ -84,15 +89,21 @@ public final class JobMetrics {
     }
 
     /**
-     * The job's Kafka clients, once created (job thread). Lag is read from the consumers' own fetch
-     * metrics, which Kafka keeps against the last stable offset under read_committed and which
-     * are safe to read from other threads, so a scrape never touches a consumer.
+     * One processing thread's Kafka clients, once created (job thread). Lag is read from the
+     * consumers' own fetch metrics, which Kafka keeps against the last stable offset under
+     * read_committed and which are safe to read from other threads, so a scrape never touches a consumer.
      */
     public void bindConsumers(Consumer<?, ?> processing, Consumer<?, ?> restore, String changelogTopic) {
-        this.processingConsumer = processing;
-        this.restoreConsumer = restore;
         // Kafka tags partition-level fetch metrics with the topic name, dots replaced by underscores.
         this.changelogTopicTag = changelogTopic.replace('.', '_');
+        processingConsumers.add(processing);
+        restoreConsumers.add(restore);
+    }
+
+    /** A processing thread closed its clients: their partitions are no longer this thread's to report. */
+    public void unbindConsumers(Consumer<?, ?> processing, Consumer<?, ?> restore) {
+        processingConsumers.remove(processing);
+        restoreConsumers.remove(restore);
     }
 
     /** Whether the job serves (restored, producer initialised), as a 0/1 gauge for dashboards and alerts. */
@@ -105,12 +116,20 @@ public final class JobMetrics {
     }
 
     /**
-     * After each batch (job thread): the per-partition gauges follow the current assignment and
-     * watermarks. Values stay live between batches: watermark lag grows with the wall clock while
-     * a job is stuck, and consumer lag is read from the consumer's metrics at scrape time.
+     * After each batch of processing thread {@code thread}: the per-partition gauges follow the
+     * current assignment and watermarks of all the job's threads. Values stay live between batches:
+     * watermark lag grows with the wall clock while a job is stuck, and consumer lag is read from
+     * the consumers' metrics at scrape time.
      */
-    public void afterBatch(Map<Integer, Long> taskWatermarks) {
-        watermarks.keySet().retainAll(taskWatermarks.keySet());
+    public synchronized void afterBatch(int thread, Map<Integer, Long> taskWatermarks) {
+        watermarkOwners.entrySet().removeIf(e -> {
+            boolean gone = e.getValue() == thread && !taskWatermarks.containsKey(e.getKey());
+            if (gone) {
+                watermarks.remove(e.getKey());
+            }
+            return gone;
+        });
+        taskWatermarks.keySet().forEach(t -> watermarkOwners.put(t, thread));
         watermarks.putAll(taskWatermarks);
         List<MultiGauge.Row<?>> wm = new ArrayList<>(watermarks.size());
         for (Integer task : watermarks.keySet()) {
@@ -118,16 +137,16 @@ public final class JobMetrics {
                     m -> lagSeconds(m.get(task))));
         }
         watermarkLag.register(wm, true);
-        if (processingConsumer != null) {
-            List<MultiGauge.Row<?>> lag = new ArrayList<>();
-            processingConsumer.metrics().forEach((name, metric) -> {
+        List<MultiGauge.Row<?>> lag = new ArrayList<>();
+        for (Consumer<?, ?> c : processingConsumers) {
+            c.metrics().forEach((name, metric) -> {
                 if (isPartitionLag(name)) {
                     lag.add(MultiGauge.Row.of(Tags.of("topic", name.tags().get("topic"), "partition", name.tags().get("partition")),
                             metric, JobMetrics::value));
                 }
             });
-            consumerLag.register(lag, true);
         }
+        consumerLag.register(lag, true);
     }
 
     private static double lagSeconds(Long watermark) {
@@ -139,15 +158,13 @@ public final class JobMetrics {
     }
 
     private double restoreRemaining() {
-        Consumer<?, ?> c = restoreConsumer;
-        if (c == null) {
-            return 0;
-        }
         double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
-            if (isPartitionLag(e.getKey()) && changelogTopicTag.equals(e.getKey().tags().get("topic"))) {
-                double v = value(e.getValue());
-                sum += Double.isNaN(v) ? 0 : v;
+        for (Consumer<?, ?> c : restoreConsumers) {
+            for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
+                if (isPartitionLag(e.getKey()) && changelogTopicTag.equals(e.getKey().tags().get("topic"))) {
+                    double v = value(e.getValue());
+                    sum += Double.isNaN(v) ? 0 : v;
+                }
             }
         }
         return sum;

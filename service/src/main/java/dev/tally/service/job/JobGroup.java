@@ -1,0 +1,105 @@
+package dev.tally.service.job;
+
+import dev.tally.config.JobConfig;
+import dev.tally.connectors.JobTopics;
+import dev.tally.connectors.KafkaClientSettings;
+import dev.tally.service.metrics.JobMetrics;
+import dev.tally.state.PaneStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One job in this process: {@code threads:} processing threads (Kafka Streams' num.stream.threads),
+ * each its own member of the job's consumer group with its own transactional producer, so the
+ * group spreads the input partitions over them as it does over processes. The threads share the
+ * job's local store (each writes only the tasks it owns), its meters and its standby replicas.
+ */
+public final class JobGroup {
+    /** Thread i > 0 of instance "a" joins the group as "a.t&lt;i&gt;"; thread 0 keeps "a", as with one thread. */
+    private static final Pattern THREAD_SUFFIX = Pattern.compile("\\.t[0-9]+$");
+
+    private final JobConfig job;
+    private final List<JobRunner> runners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final StandbyReplicas standby;
+    private final Thread standbyThread;
+    private final Admin standbyAdmin;
+    private boolean terminated;
+
+    public JobGroup(JobConfig job, KafkaClientSettings settings, PaneStore store, String instanceId, JobMetrics metrics) {
+        this.job = job;
+        JobTopics topics = new JobTopics(job.name());
+        if (job.standbyReplicas() > 0) {
+            String aggregateTopic = job.key().needsRepartition() ? topics.repartition() : job.source().topic();
+            standbyAdmin = JobTopics.admin(settings.admin());
+            standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
+                    standbyAdmin, store, topics.changelog(), aggregateTopic, topics.groupId(), instanceId, job.standbyReplicas());
+            standbyThread = new Thread(standby, "tally-standby-" + job.name());
+            standbyThread.setDaemon(true);
+        } else {
+            standbyAdmin = null;
+            standby = null;
+            standbyThread = null;
+        }
+        for (int i = 0; i < job.threads(); i++) {
+            runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby));
+        }
+    }
+
+    /** The group.instance.id of processing thread {@code thread} of an instance. */
+    static String memberId(String instanceId, int thread) {
+        return thread == 0 ? instanceId : instanceId + ".t" + thread;
+    }
+
+    /** The instance (process) a group member belongs to: its member id without the thread suffix. */
+    static String instanceOf(String memberId) {
+        return THREAD_SUFFIX.matcher(memberId).replaceFirst("");
+    }
+
+    public void start() {
+        if (standbyThread != null) {
+            standbyThread.start();
+        }
+        for (int i = 0; i < runners.size(); i++) {
+            String name = "tally-job-" + job.name() + (runners.size() == 1 ? "" : "-" + i);
+            JobRunner runner = runners.get(i);
+            // One failed thread fails the job: the others stop rather than run on with part of its input.
+            Thread t = new Thread(() -> {
+                runner.run();
+                if (runner.status().state() == JobStatus.State.FAILED) {
+                    stop();
+                }
+            }, name);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** The job as an operator sees it, over all its threads. */
+    public JobStatus status() {
+        return JobStatus.combine(job.name(), runners.stream().map(JobRunner::status).toList());
+    }
+
+    /** Each thread finishes or drops its open batch, then stops. */
+    public void stop() {
+        runners.forEach(JobRunner::stop);
+    }
+
+    /** Waits until every processing thread ended (stopped or failed), then stops the standby replicas. */
+    public synchronized void awaitTermination() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (standby != null && !terminated) {
+            terminated = true;
+            standby.stop();
+            standbyThread.join(5_000);
+            standbyAdmin.close(Duration.ofSeconds(1));
+        }
+    }
+}
