@@ -8,11 +8,9 @@ import dev.tally.config.TallyConfigLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -30,10 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.tally.service.GroupProgress.await;
+import static dev.tally.service.GroupProgress.caughtUp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** threads: N runs a job as N members of its group in one process, sharing one local store. */
@@ -60,7 +59,7 @@ class ProcessingThreadsTest {
             await("the job ready", service::isReady, 60);
             await("two members with two partitions each", () -> memberPartitions(admin, "tally-" + job).equals(List.of(2, 2)), 60);
             produce(kafka, input, 20_000, expected);
-            await("all input processed", () -> caughtUp(admin, "tally-" + job, input), 120);
+            await("all input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 120);
             assertEquals(PARTITIONS, ((Collection<?>) service.statuses().get(0).toMap().get("assignedPartitions")).size());
         }
         assertEquals(expected, lastValues(kafka, job + "-out"));
@@ -139,34 +138,5 @@ class ProcessingThreadsTest {
             }
         }
         return last;
-    }
-
-    private static boolean caughtUp(Admin admin, String group, String topic) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            var ends = admin.listOffsets(latest).all().get();
-            return ends.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
-                    && committed.get(e.getKey()).offset() >= e.getValue().offset());
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -6,7 +6,6 @@ import dev.tally.config.TallyConfigLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -15,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
+import static dev.tally.service.GroupProgress.await;
+import static dev.tally.service.GroupProgress.caughtUp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** standby-replicas: a task failing over to the instance that kept it warm replays only its changelog's tail. */
@@ -46,7 +45,7 @@ class StandbyReplicasTest {
             await("both instances ready", () -> a.isReady() && b.isReady(), 60);
             produce(kafka, input, 20_000);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                await("all input processed", () -> caughtUp(admin, "tally-" + job, input), 120);
+                await("all input processed", () -> caughtUp(admin, "tally-" + job, input, 2), 120);
                 Thread.sleep(8_000); // a standby refresh (5 s) and its catch-up
                 long restoredBefore = b.statuses().get(0).restoredRecords();
                 a.close();
@@ -113,40 +112,11 @@ class StandbyReplicasTest {
         }
     }
 
-    private static boolean caughtUp(Admin admin, String group, String topic) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 2; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            var ends = admin.listOffsets(latest).all().get();
-            return ends.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
-                    && committed.get(e.getKey()).offset() >= e.getValue().offset());
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false; // the group is still forming; ask again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private static long changelogSize(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < 2; p++) {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
         return admin.listOffsets(latest).all().get().values().stream().mapToLong(r -> r.offset()).min().orElse(0);
-    }
-
-    private static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -419,7 +419,10 @@ final class JobRunner implements Runnable {
                 standby.unrelease(thread, aggregateTasks(partitions));
             }
             positions.forget(partitions);
-            status.assigned(consumer.assignment());
+            // Inside this callback the consumer's assignment still holds the revoked partitions.
+            List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
+            kept.removeAll(partitions);
+            status.assigned(kept);
         }
 
         @Override
@@ -467,6 +470,7 @@ final class JobRunner implements Runnable {
             restartTasks(new ArrayList<>(tasks.keySet()));
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
+            status.assigned(kept);
             positions.rewind(kept);
         }
     }
