@@ -1,5 +1,6 @@
 package dev.tally.connectors;
 
+import dev.tally.config.JobConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -28,6 +29,14 @@ public final class JobTopics {
 
     public String changelog() {
         return "tally-" + job + "-changelog";
+    }
+
+    /**
+     * The topic whose partitions are the job's tasks: the source, or the repartition topic when
+     * records are re-keyed (each task then owns a partition of the repartition topic).
+     */
+    public String tasks(JobConfig job) {
+        return job.key().needsRepartition() ? repartition() : job.source().topic();
     }
 
     public String groupId() {

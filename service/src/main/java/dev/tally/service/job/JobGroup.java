@@ -3,6 +3,7 @@ package dev.tally.service.job;
 import dev.tally.config.JobConfig;
 import dev.tally.connectors.JobTopics;
 import dev.tally.connectors.KafkaClientSettings;
+import dev.tally.engine.batch.JobPlan;
 import dev.tally.service.metrics.JobMetrics;
 import dev.tally.state.PaneStore;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,16 +30,19 @@ public final class JobGroup {
     private final StandbyReplicas standby;
     private final Thread standbyThread;
     private final Admin standbyAdmin;
+    private final KafkaClientSettings settings;
+    private final JobTopics topics;
+    private boolean topicsCreated;
     private boolean terminated;
 
     public JobGroup(JobConfig job, KafkaClientSettings settings, PaneStore store, String instanceId, JobMetrics metrics) {
         this.job = job;
-        JobTopics topics = new JobTopics(job.name());
+        this.settings = settings;
+        this.topics = new JobTopics(job.name());
         if (job.standbyReplicas() > 0) {
-            String aggregateTopic = job.key().needsRepartition() ? topics.repartition() : job.source().topic();
             standbyAdmin = JobTopics.admin(settings.admin());
             standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
-                    standbyAdmin, store, topics.changelog(), aggregateTopic, topics.groupId(), instanceId, job.standbyReplicas());
+                    standbyAdmin, store, topics.changelog(), topics.tasks(job), topics.groupId(), instanceId, job.standbyReplicas());
             standbyThread = new Thread(standby, "tally-standby-" + job.name());
             standbyThread.setDaemon(true);
         } else {
@@ -47,7 +51,19 @@ public final class JobGroup {
             standbyThread = null;
         }
         for (int i = 0; i < job.threads(); i++) {
-            runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby));
+            runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby,
+                    this::createTopics));
+        }
+    }
+
+    /**
+     * The first thread to start creates what is missing of the job's topics; the others find them
+     * made. A failure is not remembered: the thread that met it fails, and the next one tries again.
+     */
+    private synchronized void createTopics() throws InterruptedException {
+        if (!topicsCreated) {
+            JobClients.createTopics(settings, job, new JobPlan(job), topics);
+            topicsCreated = true;
         }
     }
 

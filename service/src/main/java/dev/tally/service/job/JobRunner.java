@@ -69,6 +69,7 @@ final class JobRunner implements Runnable {
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogRestorer restorer;
     private final StandbyReplicas standby;
+    private final TopicCreation topicCreation;
     private JobClients clients;
     private volatile boolean stopping;
     /** Not ready before the first assignment: until then nothing says which tasks must be restored. */
@@ -93,10 +94,11 @@ final class JobRunner implements Runnable {
 
     /**
      * {@code memberId}: this thread's identity in the job's consumer group; {@code standby}: the
-     * job's standby replicas in this process (shared by its threads), or null.
+     * job's standby replicas in this process (shared by its threads), or null; {@code topicCreation}:
+     * the job's topics, created once for all its threads.
      */
     JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String memberId, int thread,
-              JobMetrics metrics, StandbyReplicas standby) {
+              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation) {
         this.job = job;
         this.plan = new JobPlan(job);
         this.settings = settings;
@@ -104,6 +106,7 @@ final class JobRunner implements Runnable {
         this.memberId = memberId;
         this.thread = thread;
         this.standby = standby;
+        this.topicCreation = topicCreation;
         this.metrics = metrics;
         this.topics = new JobTopics(job.name());
         this.pipeline = RecordPipeline.compile(job);
@@ -111,7 +114,7 @@ final class JobRunner implements Runnable {
         this.combineSink = combiner == null ? null : (k, t, in) -> combiner.add(k, t, in);
         this.json = new WindowJson(plan);
         this.sourceTopic = job.source().topic();
-        this.aggregateTopic = combiner == null ? sourceTopic : topics.repartition();
+        this.aggregateTopic = topics.tasks(job);
         this.status = new JobStatus(job.name());
         this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
         this.sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i")
@@ -153,7 +156,7 @@ final class JobRunner implements Runnable {
 
     private void setup() throws InterruptedException {
         status.starting();
-        JobClients.createTopics(settings, job, plan, topics);
+        topicCreation.ensure();
         clients = new JobClients(job, settings, topics, memberId);
         consumer = clients.consumer;
         positions = new ConsumedPositions(consumer, failFast);
@@ -493,6 +496,11 @@ final class JobRunner implements Runnable {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Makes sure the job's topics exist before the thread's clients use them; done once per job. */
+    interface TopicCreation {
+        void ensure() throws InterruptedException;
     }
 
     /** errors: fail met a bad record. */

@@ -71,7 +71,10 @@ final class StandbyReplicas implements Runnable {
 
     /** Processing thread {@code thread} gave these tasks up: they may be kept warm again. */
     synchronized void unrelease(int thread, Set<Integer> tasks) {
-        excluded.getOrDefault(thread, new HashSet<>()).removeAll(tasks);
+        Set<Integer> owned = excluded.get(thread);
+        if (owned != null) {
+            owned.removeAll(tasks);
+        }
     }
 
     private boolean isExcluded(int task) {
