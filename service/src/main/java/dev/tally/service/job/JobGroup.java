@@ -32,6 +32,8 @@ public final class JobGroup {
     private final Admin standbyAdmin;
     private final KafkaClientSettings settings;
     private final JobTopics topics;
+    // Its own lock: awaitTermination holds the group's monitor while threads may still be starting.
+    private final Object topicsLock = new Object();
     private boolean topicsCreated;
     private boolean terminated;
 
@@ -60,10 +62,12 @@ public final class JobGroup {
      * The first thread to start creates what is missing of the job's topics; the others find them
      * made. A failure is not remembered: the thread that met it fails, and the next one tries again.
      */
-    private synchronized void createTopics() throws InterruptedException {
-        if (!topicsCreated) {
-            JobClients.createTopics(settings, job, new JobPlan(job), topics);
-            topicsCreated = true;
+    private void createTopics() throws InterruptedException {
+        synchronized (topicsLock) {
+            if (!topicsCreated) {
+                JobClients.createTopics(settings, job, new JobPlan(job), topics);
+                topicsCreated = true;
+            }
         }
     }
 
