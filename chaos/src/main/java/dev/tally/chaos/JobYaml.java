@@ -28,9 +28,9 @@ final class JobYaml {
             y.append("  - name: ").append(job.name()).append('\n')
                     .append("    source: { topic: ").append(s.inputTopic()).append(", format: json }\n")
                     .append("    key: ").append(job.recordKey() ? "{ record-key: true }" : "user").append('\n')
-                    // Direct: each partition's events come in time order, nothing is late. Repartitioned:
-                    // tasks hear from every input partition at its own pace, so no partial may be late.
-                    .append("    time: { type: event, field: ts, grace: ").append(job.recordKey() ? "0s" : "3650d").append(" }\n")
+                    // A realistic grace, twice the input's disorder: nothing is late under its own partition's
+                    // watermark; a repartition task waits for the slowest source partition.
+                    .append("    time: { type: event, field: ts, grace: ").append(2 * Workload.DISORDER_MS).append("ms }\n")
                     .append("    window: ").append(window(job)).append('\n')
                     .append("    aggregates: { n: count, seq_sum: { sum: seq } }\n")
                     .append("    emit: ").append(job.emitFinal() ? "final" : "changes").append('\n')

@@ -7,8 +7,10 @@ import java.util.SplittableRandom;
 
 /**
  * The input of a chaos run, a pure function of its settings: JSON events keyed by user whose event
- * time grows with a global sequence number, so every partition sees its events in time order and
- * nothing is late. Every {@code malformedEvery}-th record is not JSON and must reach the dead-letter
+ * time grows with a global sequence number, each up to {@link #DISORDER_MS} early, so a partition
+ * sees its events out of order by at most that much. The jobs' grace is twice the disorder: no
+ * record is late under its own partition's watermark, while partitions run apart by whatever the
+ * faults make of them. Every {@code malformedEvery}-th record is not JSON and must reach the dead-letter
  * topic exactly once.
  */
 final class Workload {
@@ -16,6 +18,8 @@ final class Workload {
     static final String SENTINEL_KEY = "__sentinel";
     /** 2026-01-01T00:00:00Z: event times are fixed, so a run is reproducible from its seed. */
     static final long BASE_TIME = 1_767_225_600_000L;
+    /** How far an event's time may be behind the one before it in its partition. */
+    static final long DISORDER_MS = 1_000;
 
     private final ChaosSettings settings;
     private final SplittableRandom random;
@@ -44,7 +48,7 @@ final class Workload {
     /** Events in order; call exactly {@code settings.records()} times. */
     Event next(long seq) {
         String user = "u" + random.nextInt(settings.users());
-        long time = BASE_TIME + seq * settings.stepMs();
+        long time = BASE_TIME + seq * settings.stepMs() - random.nextLong(DISORDER_MS + 1);
         boolean malformed = settings.malformedEvery() > 0 && seq % settings.malformedEvery() == 0;
         return new Event(seq, user, time, malformed);
     }

@@ -134,7 +134,7 @@ class CrashRecoveryTest {
         Path log = dir.resolve("run-" + logs.size() + ".log");
         logs.add(log);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtally.strict=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.cli.TallyCli", "run", "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

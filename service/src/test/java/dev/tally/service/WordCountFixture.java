@@ -167,8 +167,14 @@ final class WordCountFixture {
     }
 
     /** Sends the flush line to partition 0 and waits until it is written: it closes every real window. */
+    /**
+     * A line far ahead in event time into every source partition: a repartition task's time is the
+     * minimum over source partitions, so each of them must move past the last windows.
+     */
     static void sendFlushLine(KafkaProducer<String, String> producer, String topic, List<Line> lines, long graceMs) {
-        producer.send(record(topic, 0, new Line(String.join(" ", flushWords(PARTITIONS)), flushTime(lines, graceMs))));
+        for (int p = 0; p < PARTITIONS; p++) {
+            producer.send(record(topic, p, new Line(String.join(" ", flushWords(PARTITIONS)), flushTime(lines, graceMs))));
+        }
         producer.flush();
     }
 

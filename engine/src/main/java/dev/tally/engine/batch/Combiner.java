@@ -16,12 +16,20 @@ import java.util.Map;
  */
 public final class Combiner {
     private final JobPlan plan;
-    private final HashMap<String, KeyPanes> partials = new HashMap<>();
-    private final HashMap<String, KeySessions> sessions = new HashMap<>();
+    private HashMap<String, KeyPanes> partials = new HashMap<>();
+    private HashMap<String, KeySessions> sessions = new HashMap<>();
+    /** Partials of the batch before each {@link #cut()}, in order. */
+    private final List<Epoch> cutEpochs = new ArrayList<>();
+
+    private record Epoch(HashMap<String, KeyPanes> partials, HashMap<String, KeySessions> sessions) {
+    }
     private final long sessionGap;
+    /** Partials must leave in event-time order only where the receiving task's time follows them. */
+    private final boolean ordered;
 
     public Combiner(JobPlan plan) {
         this.plan = plan;
+        this.ordered = !plan.watermarksFromSources();
         this.sessionGap = plan.job.window().type() == WindowConfig.Type.SESSION ? plan.job.window().gap().toMillis() : 0;
     }
 
@@ -52,13 +60,42 @@ public final class Combiner {
         void partial(byte[] key, long start, long maxEventTime, byte[] encodedPartial);
     }
 
+    /** True when nothing was added since the last drain. */
+    public boolean isEmpty() {
+        return partials.isEmpty() && sessions.isEmpty() && cutEpochs.isEmpty();
+    }
+
     /**
-     * Hands every partial to the sink, encoded, in order of their latest event time, and empties the
-     * combiner. The order matters: the task advances its watermark with each partial it merges, so a
-     * partial of a later pane (or of another key) merged first would make an earlier, on-time pane
-     * look late. In event-time order a partial can only find its windows closed by earlier batches.
+     * Starts a new epoch: what was added so far leaves, at the drain, before what comes after, with
+     * whatever the caller sends between them (a source watermark that closed a window).
+     */
+    public void cut() {
+        cutEpochs.add(new Epoch(partials, sessions));
+        partials = new HashMap<>();
+        sessions = new HashMap<>();
+    }
+
+    /**
+     * Hands every partial to the sink, encoded, and empties the combiner. Under processing time the
+     * partials leave in order of their latest event time: the receiving task advances its time with
+     * each partial it merges, so a partial of a later pane merged first would make an earlier pane
+     * look late. With watermarks from the sources, the order does not matter and is not paid for.
      */
     public void drain(PartialSink sink) {
+        drain(sink, i -> { });
+    }
+
+    /** Drains epoch after epoch; {@code afterCut} is told when the partials before cut {@code i} are out. */
+    public void drain(PartialSink sink, java.util.function.IntConsumer afterCut) {
+        for (int i = 0; i < cutEpochs.size(); i++) {
+            drainEpoch(cutEpochs.get(i).partials, cutEpochs.get(i).sessions, sink);
+            afterCut.accept(i);
+        }
+        cutEpochs.clear();
+        drainEpoch(partials, sessions, sink);
+    }
+
+    private void drainEpoch(HashMap<String, KeyPanes> partials, HashMap<String, KeySessions> sessions, PartialSink sink) {
         List<Partial> out = new ArrayList<>();
         for (Map.Entry<String, KeyPanes> e : partials.entrySet()) {
             KeyPanes kp = e.getValue();
@@ -73,7 +110,9 @@ public final class Combiner {
                 out.add(new Partial(key, ks.bounds.get(i).start(), ks.bounds.get(i).end(), ks.values.get(i)));
             }
         }
-        out.sort(Comparator.comparingLong(Partial::maxEventTime));
+        if (ordered) {
+            out.sort(Comparator.comparingLong(Partial::maxEventTime));
+        }
         for (Partial p : out) {
             sink.partial(p.key, p.start, p.maxEventTime, plan.encode(p.value));
         }
@@ -86,6 +125,7 @@ public final class Combiner {
 
     /** Forgets the batch (it was aborted). */
     public void clear() {
+        cutEpochs.clear();
         partials.clear();
         sessions.clear();
     }

@@ -75,14 +75,23 @@ public final class FileRun {
         };
         try (PaneStore store = StateStores.inMemory()) {
             long now = System.currentTimeMillis();
-            WindowOperator task = WindowOperator.create(0, plan, store, null, now);
+            // A repartitioning job goes the way it goes through Kafka: lateness at the source, then
+            // partials and the source's watermark through the (here: local) repartition topic.
+            boolean viaSources = plan.watermarksFromSources();
+            WindowOperator task = WindowOperator.create(0, plan, store, null, now, viaSources ? 1 : 0);
+            RepartitionSource source = viaSources ? new RepartitionSource(plan) : null;
+            LocalRepartition repartition = viaSources ? new LocalRepartition(plan, List.of(task)) : null;
+            if (source != null) {
+                source.time().sourcePartitions(1);
+                source.time().assign(0, null, times == null || times.length == 0 ? now : times[0]);
+            }
             boolean[] late = new boolean[1];
             for (int i = 0; i < values.size(); i++) {
                 long time = times == null ? now : times[i];
                 late[0] = false;
                 try {
                     pipeline.process(keys == null ? null : keys.get(i), values.get(i), time, time,
-                            (k, t, in) -> late[0] |= !task.fold(k, t, in, time));
+                            (k, t, in) -> late[0] |= source != null ? !source.add(0, k, t, in, time) : !task.fold(k, t, in, time));
                     if (late[0]) {
                         rejected.add(new Rejected(i + 1, BadRecordException.Reason.LATE.name(), "every window of the record's time has closed"));
                     }
@@ -92,11 +101,12 @@ public final class FileRun {
                     rejected.add(new Rejected(i + 1, BadRecordException.Reason.EXPRESSION_FAILED.name(), e.getMessage()));
                 }
                 if ((i + 1) % batchSize == 0) {
-                    finish(task, store, time, sink);
+                    finish(source, repartition, task, store, time, sink);
                 }
             }
+            finish(source, repartition, task, store, now, sink);
             task.closeAll(now);
-            finish(task, store, now, sink);
+            finish(null, null, task, store, now, sink);
         }
         List<String> sorted = windows.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<String, String> e) -> Long.parseLong(e.getKey().substring(0, e.getKey().indexOf('\u0000'))))
@@ -105,7 +115,13 @@ public final class FileRun {
         return new Result(sorted, rejected);
     }
 
-    private static void finish(WindowOperator task, PaneStore store, long now, BatchSink sink) {
+    private static void finish(RepartitionSource source, LocalRepartition repartition, WindowOperator task,
+                               PaneStore store, long now, BatchSink sink) {
+        if (source != null) {
+            source.endBatch(now, p -> null);
+            source.drain(repartition);
+            source.committed();
+        }
         try (StoreBatch writes = store.newBatch()) {
             task.onBatchEnd(store, now, sink, writes);
             store.apply(writes);

@@ -35,11 +35,11 @@ final class GlobalWindowOperator implements WindowOperator {
     private final java.util.HashSet<String> fresh = new java.util.HashSet<>();
     private final java.util.List<Expired> expiredMidBatch = new java.util.ArrayList<>();
 
-    GlobalWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
+    GlobalWindowOperator(int task, JobPlan plan, PaneStore store, TaskClock clock) {
         this.task = task;
         this.store = store;
         this.plan = plan;
-        this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.clock = clock;
         this.idleTimeout = plan.job.window().idleTimeout() == null ? 0 : plan.job.window().idleTimeout().toMillis();
     }
 
@@ -148,7 +148,7 @@ final class GlobalWindowOperator implements WindowOperator {
         if (idleTimeout > 0 && newWm != TaskClock.NO_TIME && newWm > oldWm) {
             expireIdle(store, oldWm, newWm, lastUpdate, out, writes);
         }
-        if (!dirty.isEmpty() || newWm != oldWm) {
+        if (!dirty.isEmpty() || newWm != oldWm || clock.inputsChanged()) {
             clock.markEmitted(newWm);
             out.taskMeta(task, clock.toBytes());
         }
@@ -195,6 +195,12 @@ final class GlobalWindowOperator implements WindowOperator {
         storedLast.clear();
         fresh.clear();
         expiredMidBatch.clear();
+    }
+
+    @Override
+    public void inputWatermark(int sourcePartition, long watermark) {
+        // Idle keys expire at the batch end, against the minimum over source partitions.
+        clock.inputWatermark(sourcePartition, watermark);
     }
 
     @Override

@@ -55,12 +55,12 @@ final class HoppingWindowOperator implements WindowOperator {
     private record Closed(String key, long start, Accumulator[] value) {
     }
 
-    HoppingWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
+    HoppingWindowOperator(int task, JobPlan plan, PaneStore store, TaskClock clock) {
         this.task = task;
         this.plan = plan;
         this.window = plan.window;
         this.store = store;
-        this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.clock = clock;
         this.closedWm = clock.emittedWatermark();
         this.nextClose = nextClose(closedWm);
         // The store cannot hold panes after the one of the restored stream time.
@@ -106,6 +106,14 @@ final class HoppingWindowOperator implements WindowOperator {
 
     private void advance(long eventTime, long wallNow) {
         clock.observe(eventTime, wallNow);
+        if (clock.watermark() >= nextClose) {
+            closeUpTo(clock.watermark());
+        }
+    }
+
+    @Override
+    public void inputWatermark(int sourcePartition, long watermark) {
+        clock.inputWatermark(sourcePartition, watermark);
         if (clock.watermark() >= nextClose) {
             closeUpTo(clock.watermark());
         }
@@ -185,7 +193,7 @@ final class HoppingWindowOperator implements WindowOperator {
         if (closedWm != TaskClock.NO_TIME) {
             writes.deletePanesBefore(task, live);
         }
-        if (!dirty.isEmpty() || closedWm != clock.emittedWatermark()) {
+        if (!dirty.isEmpty() || closedWm != clock.emittedWatermark() || clock.inputsChanged()) {
             clock.markEmitted(closedWm);
             out.taskMeta(task, clock.toBytes());
         }
@@ -365,6 +373,6 @@ final class HoppingWindowOperator implements WindowOperator {
 
     @Override
     public void closeAll(long wallNow) {
-        clock.observe(Long.MAX_VALUE - plan.graceMs - window.size, wallNow);
+        clock.endOfInput(Long.MAX_VALUE - plan.graceMs - window.size, wallNow);
     }
 }

@@ -74,6 +74,27 @@ public final class JobPlan {
         };
     }
 
+    /** True when a record at {@code eventTime} is late under {@code watermark}: every window it belongs to closed. */
+    boolean isLate(long eventTime, long watermark) {
+        if (watermark == TaskClock.NO_TIME) {
+            return false;
+        }
+        return switch (job.window().type()) {
+            case TUMBLING, HOPPING -> window.isPaneClosed(window.pane(eventTime), watermark);
+            case SESSION -> dev.tally.engine.window.SessionMath.isClosed(eventTime, job.window().gap().toMillis(), watermark);
+            case GLOBAL -> false;
+        };
+    }
+
+    /**
+     * A repartitioning job on event (or log-append) time: lateness is judged at the source and the
+     * repartition tasks' time is the minimum of the source partitions' watermarks. Processing time
+     * keeps following the wall clock on both sides.
+     */
+    public boolean watermarksFromSources() {
+        return job.key().needsRepartition() && !processingTime;
+    }
+
     static void mergeInto(Accumulator[] into, Accumulator[] from) {
         for (int i = 0; i < into.length; i++) {
             into[i].merge(from[i]);
@@ -93,6 +114,10 @@ public final class JobPlan {
      * clock; event time with an idle timeout moves a quiet task on, so its last windows close.
      */
     void advanceAtBatchEnd(TaskClock clock, long wallNow) {
+        if (clock.fromSources()) {
+            // A repartition task's time is what its source partitions publish; they apply the idle rule.
+            return;
+        }
         if (processingTime) {
             clock.followWallClock(wallNow, processingTimeLagMs());
         } else if (idleTimeoutMs > 0) {

@@ -92,8 +92,9 @@ final class KeyWindows {
      * of the input, a first batch) walks the key's panes instead.
      */
     void emitClosing(KeyPanes kp, long firstStart, long lastStart, BatchSink out) {
-        long windows = (lastStart - firstStart) / window.slide + 1;
-        if (windows > (long) kp.size * panesPerWindow()) {
+        long span = lastStart - firstStart;
+        // A first closing starts at the beginning of time: the span overflows, walk the panes.
+        if (firstStart == Long.MIN_VALUE || span < 0 || span / window.slide + 1 > (long) kp.size * panesPerWindow()) {
             emit(kp.key, kp, firstStart, lastStart, false, out);
             return;
         }

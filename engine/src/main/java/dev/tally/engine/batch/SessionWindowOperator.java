@@ -69,12 +69,12 @@ final class SessionWindowOperator implements WindowOperator {
         }
     }
 
-    SessionWindowOperator(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
+    SessionWindowOperator(int task, JobPlan plan, PaneStore store, TaskClock clock) {
         this.task = task;
         this.plan = plan;
         this.store = store;
         this.gap = plan.job.window().gap().toMillis();
-        this.clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow);
+        this.clock = clock;
         this.closedWm = clock.emittedWatermark();
     }
 
@@ -121,6 +121,14 @@ final class SessionWindowOperator implements WindowOperator {
 
     private void advance(long eventTime, long wallNow) {
         clock.observe(eventTime, wallNow);
+        if (clock.watermark() > closedWm) {
+            closeUpTo(clock.watermark());
+        }
+    }
+
+    @Override
+    public void inputWatermark(int sourcePartition, long watermark) {
+        clock.inputWatermark(sourcePartition, watermark);
         if (clock.watermark() > closedWm) {
             closeUpTo(clock.watermark());
         }
@@ -197,7 +205,7 @@ final class SessionWindowOperator implements WindowOperator {
                 out.window(task, c.key, c.bounds.start(), c.bounds.end(), c.value);
             }
         }
-        if (!touched.isEmpty() || closedWm != clock.emittedWatermark()) {
+        if (!touched.isEmpty() || closedWm != clock.emittedWatermark() || clock.inputsChanged()) {
             clock.markEmitted(closedWm);
             out.taskMeta(task, clock.toBytes());
         }
@@ -213,7 +221,7 @@ final class SessionWindowOperator implements WindowOperator {
 
     @Override
     public void closeAll(long wallNow) {
-        clock.observe(Long.MAX_VALUE - plan.graceMs - gap, wallNow);
+        clock.endOfInput(Long.MAX_VALUE - plan.graceMs - gap, wallNow);
     }
 
     @Override

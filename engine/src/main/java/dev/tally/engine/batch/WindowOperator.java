@@ -19,11 +19,21 @@ public interface WindowOperator {
      * metadata. It may read {@code store} (never write it) to judge stragglers.
      */
     static WindowOperator create(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow) {
+        return create(task, plan, store, clockMeta, wallNow, 0);
+    }
+
+    /**
+     * {@code sourcePartitions} &gt; 0: a repartition task whose time is the minimum of the watermarks
+     * that many source partitions publish ({@link #inputWatermark}); 0: time follows the task's records.
+     */
+    static WindowOperator create(int task, JobPlan plan, PaneStore store, byte[] clockMeta, long wallNow,
+                                 int sourcePartitions) {
         WindowConfig.Type type = plan.job.window().type();
+        TaskClock clock = TaskClock.fromBytes(clockMeta, plan.graceMs, wallNow, sourcePartitions);
         return switch (type) {
-            case TUMBLING, HOPPING -> new HoppingWindowOperator(task, plan, store, clockMeta, wallNow);
-            case SESSION -> new SessionWindowOperator(task, plan, store, clockMeta, wallNow);
-            case GLOBAL -> new GlobalWindowOperator(task, plan, store, clockMeta, wallNow);
+            case TUMBLING, HOPPING -> new HoppingWindowOperator(task, plan, store, clock);
+            case SESSION -> new SessionWindowOperator(task, plan, store, clock);
+            case GLOBAL -> new GlobalWindowOperator(task, plan, store, clock);
         };
     }
 
@@ -39,6 +49,12 @@ public interface WindowOperator {
      * @param end   the largest event time folded into it
      */
     boolean mergePartial(String key, long start, long end, Accumulator[] partial, long wallNow);
+
+    /**
+     * A source partition's watermark, read from the repartition topic after the partials that
+     * partition sent with it: windows close when the minimum over source partitions passes their end.
+     */
+    void inputWatermark(int sourcePartition, long watermark);
 
     /** Ends the batch: advance time, write changed state, emit per the emit mode, expire what closed. */
     void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes);

@@ -13,13 +13,15 @@ class CombinerTest {
     @Test
     void shouldDrainPartialsInOrderOfTheirLatestEventTimeWhenKeysAndPanesInterleave() {
         JobConfig job = FileRuns.job("""
-                time: { type: event, field: t }
+                time: { type: processing }
                 window: { type: tumbling, size: 1s }
                 aggregates: { n: count }
                 """);
         Combiner combiner = new Combiner(new JobPlan(job));
         Object[] inputs = {null};
-        // Hash order would put some later pane first; the task's watermark would then close earlier panes.
+        // Under processing time the receiving task's time follows the partials it merges: hash order
+        // would put some later pane first and close earlier panes. (With event time the source
+        // watermarks decide, and the order is not paid for.)
         String[] keys = {"zeta", "alpha", "mid", "beta", "omega", "gamma"};
         for (int i = 0; i < keys.length; i++) {
             combiner.add(keys[i], 5_000 - 1_000L * i, inputs);

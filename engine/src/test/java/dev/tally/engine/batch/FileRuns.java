@@ -28,9 +28,25 @@ final class FileRuns {
         }
     }
 
+    /** Like {@link #job}, keyed by the Kafka record key (taken from field {@code k} by {@link #run}): no repartition. */
+    static JobConfig directJob(String body) {
+        try {
+            return TallyConfigLoader.parseJob("""
+                    name: t
+                    source: { topic: in, format: json }
+                    key: { record-key: true }
+                    sink: { topic: out }
+                    """ + body, "test", Map.of());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     static FileRun.Result run(JobConfig job, int batchSize, String... lines) {
         List<byte[]> values = Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
-        return new FileRun(job).run(values, null, batchSize);
+        List<byte[]> keys = !job.key().recordKey() ? null : Arrays.stream(lines)
+                .map(l -> l.replaceAll(".*\"k\":\"([^\"]*)\".*", "$1").getBytes(StandardCharsets.UTF_8)).toList();
+        return new FileRun(job).run(keys, values, null, batchSize);
     }
 
     static String event(String key, long t) {

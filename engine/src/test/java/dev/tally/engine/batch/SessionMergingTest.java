@@ -19,8 +19,13 @@ class SessionMergingTest {
               n: count
             """;
 
+    /**
+     * Keyed by the record key: the session operator judges each event against the sessions it
+     * keeps. (A repartitioned job judges lateness at the source, which sees no sessions: there an
+     * event whose own session [t, t + gap) closed under its partition's watermark is late.)
+     */
     private static JobConfig sessions(String emit, String grace) {
-        return FileRuns.job("""
+        return FileRuns.directJob("""
                 time: { type: event, field: t, grace: %s }
                 window: { type: session, gap: 10ms }
                 emit: %s

@@ -23,9 +23,18 @@ final class ConsumedPositions {
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
 
-    ConsumedPositions(Consumer<byte[], byte[]> consumer, boolean perRecord) {
+    /** What rides with each committed offset (a source partition's time); "" for nothing. */
+    private final java.util.function.Function<TopicPartition, String> metadata;
+
+    ConsumedPositions(Consumer<byte[], byte[]> consumer, boolean perRecord,
+                      java.util.function.Function<TopicPartition, String> metadata) {
         this.consumer = consumer;
         this.perRecord = perRecord;
+        this.metadata = metadata;
+    }
+
+    ConsumedPositions(Consumer<byte[], byte[]> consumer, boolean perRecord) {
+        this(consumer, perRecord, tp -> "");
     }
 
     boolean perRecord() {
@@ -44,12 +53,12 @@ final class ConsumedPositions {
     Map<TopicPartition, OffsetAndMetadata> toCommit() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(committed);
         if (perRecord) {
-            offsets.putAll(processed);
+            processed.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o.offset(), metadata.apply(tp))));
             return offsets;
         }
         for (TopicPartition tp : consumer.assignment()) {
             if (!consumer.paused().contains(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp), metadata.apply(tp)));
             }
         }
         offsets.keySet().retainAll(consumer.assignment());
@@ -79,12 +88,15 @@ final class ConsumedPositions {
         processed.keySet().removeAll(partitions);
     }
 
-    /** The open batch was dropped: seek the partitions back to the group's committed offsets. */
-    void rewind(Collection<TopicPartition> partitions) {
+    /**
+     * The open batch was dropped: seek the partitions back to the group's committed offsets, which
+     * are returned (with their metadata).
+     */
+    Map<TopicPartition, OffsetAndMetadata> rewind(Collection<TopicPartition> partitions) {
         processed.clear();
         committed = Map.of();
         if (partitions.isEmpty()) {
-            return;
+            return Map.of();
         }
         Map<TopicPartition, OffsetAndMetadata> groupOffsets = consumer.committed(new HashSet<>(partitions));
         List<TopicPartition> fromStart = new ArrayList<>();
@@ -100,5 +112,6 @@ final class ConsumedPositions {
         if (!fromStart.isEmpty()) {
             consumer.seekToBeginning(fromStart);
         }
+        return groupOffsets;
     }
 }

@@ -4,7 +4,8 @@ import dev.tally.config.JobConfig;
 import dev.tally.connectors.JobTopics;
 import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.engine.aggregate.Accumulator;
-import dev.tally.engine.batch.Combiner;
+import dev.tally.engine.batch.LocalRepartition;
+import dev.tally.engine.batch.RepartitionSource;
 import dev.tally.engine.batch.JobPlan;
 import dev.tally.engine.batch.WindowOperator;
 import dev.tally.engine.batch.WindowJson;
@@ -55,7 +56,11 @@ final class JobRunner implements Runnable {
     private final JobMetrics metrics;
     private final JobTopics topics;
     private final RecordPipeline pipeline;
-    private final Combiner combiner;
+    /** The source side of a repartitioning job (lateness per source partition, combining); null otherwise. */
+    private final RepartitionSource source;
+    private final CommittedSourceTimes peers;
+    /** A partial late downstream is a bug: tests fail on it, a production job counts and logs it. */
+    private static final boolean STRICT = Boolean.getBoolean("tally.strict");
     private final WindowJson json;
     private final String sourceTopic;
     private final String aggregateTopic;
@@ -88,9 +93,10 @@ final class JobRunner implements Runnable {
 
     // The event sink of the direct (no repartition) path, reused for every record.
     private WindowOperator currentTask;
+    private int currentPartition;
     private boolean currentLate;
     private final KeyedEventSink foldSink = this::foldDirect;
-    private final KeyedEventSink combineSink;
+    private final KeyedEventSink combineSink = this::combine;
 
     /**
      * {@code memberId}: this thread's identity in the job's consumer group; {@code standby}: the
@@ -110,12 +116,13 @@ final class JobRunner implements Runnable {
         this.metrics = metrics;
         this.topics = new JobTopics(job.name());
         this.pipeline = RecordPipeline.compile(job);
-        this.combiner = job.key().needsRepartition() ? new Combiner(plan) : null;
-        this.combineSink = combiner == null ? null : (k, t, in) -> combiner.add(k, t, in);
+        this.source = job.key().needsRepartition() ? new RepartitionSource(plan) : null;
         this.json = new WindowJson(plan);
         this.sourceTopic = job.source().topic();
         this.aggregateTopic = topics.tasks(job);
         this.status = new JobStatus(job.name());
+        this.peers = source == null || source.time() == null ? null
+                : new CommittedSourceTimes(settings, topics.groupId(), sourceTopic);
         this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
         this.sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i")
                 .getProperty(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
@@ -159,10 +166,13 @@ final class JobRunner implements Runnable {
         topicCreation.ensure();
         clients = new JobClients(job, settings, topics, memberId);
         consumer = clients.consumer;
-        positions = new ConsumedPositions(consumer, failFast);
+        positions = new ConsumedPositions(consumer, failFast, this::offsetMetadata);
         producer = clients.newProducer();
         restorer = new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash);
-        consumer.subscribe(combiner == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()), new Rebalances());
+        if (source != null && source.time() != null) {
+            source.time().sourcePartitions(consumer.partitionsFor(sourceTopic).size());
+        }
+        consumer.subscribe(source == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()), new Rebalances());
         metrics.bindConsumers(consumer, clients.restoreConsumer, topics.changelog());
     }
 
@@ -214,7 +224,7 @@ final class JobRunner implements Runnable {
                 String message = "bad record at " + e.record.topic() + "-" + e.record.partition()
                         + "@" + e.record.offset() + " (" + e.reason + "): " + e.getMessage()
                         + "; everything before it is committed (errors: fail)";
-                if (combiner == null) {
+                if (source == null) {
                     throw new JobFailedException(message);
                 }
                 drain = new RepartitionDrain(consumer, positions, settings, topics.repartition(), sourceTopic, message);
@@ -238,8 +248,14 @@ final class JobRunner implements Runnable {
         if (r.topic().equals(sourceTopic)) {
             sourceRecordsInBatch++;
             try {
-                if (combiner != null) {
+                if (source != null) {
+                    currentPartition = r.partition();
+                    currentLate = false;
                     pipeline.process(r.key(), r.value(), r.timestamp(), batchTime, combineSink);
+                    if (currentLate) {
+                        late(r, "every window of the record's time has closed (watermark of source partition "
+                                + r.partition() + ": " + source.time().watermark(r.partition()) + ")");
+                    }
                 } else {
                     currentTask = task(r.partition());
                     currentLate = false;
@@ -256,14 +272,43 @@ final class JobRunner implements Runnable {
             }
         } else {
             WindowOperator task = task(r.partition());
-            RepartitionRecords.unpack(r.value(), (key, pane, time, partial) -> {
-                Accumulator[] acc = plan.decodePartial(partial.duplicate());
-                if (!task.mergePartial(new String(key, StandardCharsets.UTF_8), pane, time, acc, batchTime)) {
-                    late(RepartitionRecords.entryRecord(r, key, pane, time, partial),
-                            "a partial aggregate arrived after every window of its pane closed");
+            RepartitionRecords.unpack(r.value(), new RepartitionRecords.EntrySink() {
+                @Override
+                public void entry(byte[] key, long pane, long time, java.nio.ByteBuffer partial) {
+                    Accumulator[] acc = plan.decodePartial(partial.duplicate());
+                    String k = new String(key, StandardCharsets.UTF_8);
+                    if (!task.mergePartial(k, pane, time, acc, batchTime)) {
+                        latePartial(new LocalRepartition.LatePartialException(k, pane, time, task.watermark()));
+                    }
+                }
+
+                @Override
+                public void watermark(int sourcePartition, long watermark) {
+                    task.inputWatermark(sourcePartition, watermark);
                 }
             });
         }
+    }
+
+    private void combine(String key, long eventTime, Object[] inputs) {
+        if (!source.add(currentPartition, key, eventTime, inputs, batchTime)) {
+            currentLate = true;
+        }
+    }
+
+    /** Lateness is judged at the source, so this is a bug: never a dead letter with an internal payload. */
+    private void latePartial(LocalRepartition.LatePartialException e) {
+        if (STRICT) {
+            throw e;
+        }
+        metrics.latePartials.increment();
+        log.error("job {}: {}", job.name(), e.getMessage());
+    }
+
+    /** A source partition's time rides with its committed offset, so its next owner resumes it. */
+    private String offsetMetadata(TopicPartition tp) {
+        return source != null && source.time() != null && tp.topic().equals(sourceTopic)
+                ? source.time().encode(tp.partition()) : "";
     }
 
     private void foldDirect(String key, long eventTime, Object[] inputs) {
@@ -304,9 +349,10 @@ final class JobRunner implements Runnable {
     private void commitBatch() throws InterruptedException {
         BatchTransaction tx = new BatchTransaction(producer, crash, topics.changelog());
         deadLetters.forEach(tx::send);
-        if (combiner != null) {
+        if (source != null) {
+            source.endBatch(System.currentTimeMillis(), peers);
             var packer = new RepartitionRecords.Packer(topics.repartition(), repartitionPartitions(), tx::send);
-            combiner.drain(packer);
+            source.drain(packer);
             packer.finish();
         }
         KafkaBatchSink sink = new KafkaBatchSink(tx, json, job.sink().topic(), topics.changelog());
@@ -336,6 +382,9 @@ final class JobRunner implements Runnable {
             }
             store.apply(writes);
             tasks.values().forEach(WindowOperator::onCommit);
+            if (source != null) {
+                source.committed();
+            }
             positions.committed(offsets);
             deadLetters.clear();
             backoffMs = 100;
@@ -354,8 +403,8 @@ final class JobRunner implements Runnable {
         metrics.transactionsAborted.increment();
         log.warn("job {}: batch dropped ({}), recovering", job.name(), e.getMessage());
         deadLetters.clear();
-        if (combiner != null) {
-            combiner.clear();
+        if (source != null) {
+            source.rollback();
         }
         if (e.failure() == BatchTransaction.Failure.ABORTABLE) {
             Thread.sleep(backoffMs);
@@ -365,12 +414,25 @@ final class JobRunner implements Runnable {
             producer = clients.newProducer();
         }
         restartTasks(new ArrayList<>(tasks.keySet()));
-        positions.rewind(consumer.assignment());
+        rewind(consumer.assignment());
         if (e.failure() == BatchTransaction.Failure.FATAL) {
             consumer.enforceRebalance("producer fenced or broken: " + e.getMessage());
         }
     }
 
+
+    /** Seeks back to the group's committed offsets; source partitions take back the time committed with them. */
+    private void rewind(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = positions.rewind(partitions);
+        if (source != null && source.time() != null) {
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(sourceTopic)) {
+                    OffsetAndMetadata o = committed.get(tp);
+                    source.time().rewind(tp.partition(), o == null ? null : o.metadata());
+                }
+            }
+        }
+    }
 
     /**
      * (Re)starts tasks from local state plus their changelog tail: their input is paused until the
@@ -392,7 +454,7 @@ final class JobRunner implements Runnable {
             log.info("job {}: task {} restored, {} changelog records replayed in {} ms", job.name(), r.task(), r.records(),
                     r.millis());
             tasks.put(r.task(), WindowOperator.create(r.task(), plan, store, store.checkpoint(r.task()).meta(),
-                    System.currentTimeMillis()));
+                    System.currentTimeMillis(), plan.watermarksFromSources() ? repartitionPartitions() : 0));
             TopicPartition tp = new TopicPartition(aggregateTopic, r.task());
             if (consumer.assignment().contains(tp)) {
                 consumer.resume(List.of(tp));
@@ -418,6 +480,7 @@ final class JobRunner implements Runnable {
                     restorer.cancel(tp.partition());
                 }
             }
+            forgetSources(partitions);
             if (standby != null) {
                 standby.unrelease(thread, aggregateTasks(partitions));
             }
@@ -444,7 +507,16 @@ final class JobRunner implements Runnable {
                 // Under read_committed this waits for offsets a previous owner still has pending in an
                 // open transaction (KIP-447): a zombie's batch is resolved, committed or aborted,
                 // before the changelog end is read for the restore.
-                consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(60));
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(60));
+                if (source != null && source.time() != null) {
+                    for (TopicPartition tp : partitions) {
+                        if (tp.topic().equals(sourceTopic)) {
+                            OffsetAndMetadata o = committed.get(tp);
+                            source.time().assign(tp.partition(), o == null ? null : o.metadata(), System.currentTimeMillis());
+                        }
+                    }
+                }
             }
             restartTasks(assigned);
             if (!partitions.isEmpty()) {
@@ -457,8 +529,8 @@ final class JobRunner implements Runnable {
             // Nothing of the open batch was sent yet: drop it and re-read the state of the tasks we keep.
             metrics.rebalances.increment();
             deadLetters.clear();
-            if (combiner != null) {
-                combiner.clear();
+            if (source != null) {
+                source.rollback();
             }
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(aggregateTopic)) {
@@ -466,6 +538,7 @@ final class JobRunner implements Runnable {
                     restorer.cancel(tp.partition());
                 }
             }
+            forgetSources(partitions);
             if (standby != null) {
                 standby.unrelease(thread, aggregateTasks(partitions));
             }
@@ -474,7 +547,17 @@ final class JobRunner implements Runnable {
             List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
             kept.removeAll(partitions);
             status.assigned(kept);
-            positions.rewind(kept);
+            rewind(kept);
+        }
+    }
+
+    private void forgetSources(Collection<TopicPartition> partitions) {
+        if (source != null && source.time() != null) {
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(sourceTopic)) {
+                    source.time().revoke(tp.partition());
+                }
+            }
         }
     }
 
@@ -495,6 +578,9 @@ final class JobRunner implements Runnable {
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+        }
+        if (peers != null) {
+            peers.close();
         }
     }
 

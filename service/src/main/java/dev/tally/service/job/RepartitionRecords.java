@@ -1,7 +1,6 @@
 package dev.tally.service.job;
 
-import dev.tally.engine.batch.Combiner;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.tally.engine.batch.RepartitionSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
 
@@ -12,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * The repartition topic's records: a batch's partial aggregates packed per target partition,
  * {@code [1][entry]...} with entry {@code [keyLength:4][key][pane:8][maxEventTime:8][length:4][partial]},
- * instead of one Kafka record per partial. A producer send costs about a microsecond whatever its
+ * instead of one Kafka record per partial. A source partition's watermark is an entry too,
+ * {@code [-1:4][sourcePartition:4][watermark:8]}, sent to every target partition after the batch's
+ * partials: each repartition task learns every source partition's watermark, in the same transaction. A producer send costs about a microsecond whatever its
  * size, and a word count sends hundreds of thousands of partials per batch: packing them was the
  * largest single saving of the word-count benchmark. Partitions are chosen like the default
  * partitioner (murmur2 of the key), so a key always reaches the same task.
@@ -26,13 +27,16 @@ final class RepartitionRecords {
     }
 
     /** One entry of a packed record, handed to the task that owns its key. */
-    @FunctionalInterface
     interface EntrySink {
         void entry(byte[] key, long pane, long maxEventTime, ByteBuffer partial);
+
+        void watermark(int sourcePartition, long watermark);
     }
 
+    private static final int WATERMARK = -1;
+
     /** Packs the combiner's partials, which arrive in event-time order; that order holds per partition. */
-    static final class Packer implements Combiner.PartialSink {
+    static final class Packer implements RepartitionSource.Sink {
         private final String topic;
         private final Consumer<ProducerRecord<byte[], byte[]>> send;
         private final ByteBuffer[] buffers;
@@ -55,6 +59,19 @@ final class RepartitionRecords {
             b.putInt(key.length).put(key).putLong(pane).putLong(maxEventTime).putInt(partial.length).put(partial);
             if (b.position() >= FLUSH_BYTES) {
                 flush(p);
+            }
+        }
+
+        /** Goes to every target partition, after the partials of the batch. */
+        @Override
+        public void watermark(int sourcePartition, long watermark) {
+            for (int p = 0; p < buffers.length; p++) {
+                ByteBuffer b = buffers[p];
+                if (b == null || b.remaining() < 16) {
+                    b = grow(b, 16);
+                    buffers[p] = b;
+                }
+                b.putInt(WATERMARK).putInt(sourcePartition).putLong(watermark);
             }
         }
 
@@ -93,7 +110,12 @@ final class RepartitionRecords {
             throw new IllegalStateException("not a packed repartition record (" + value.length + " bytes)");
         }
         while (b.hasRemaining()) {
-            byte[] key = new byte[b.getInt()];
+            int keyLength = b.getInt();
+            if (keyLength == WATERMARK) {
+                sink.watermark(b.getInt(), b.getLong());
+                continue;
+            }
+            byte[] key = new byte[keyLength];
             b.get(key);
             long pane = b.getLong();
             long time = b.getLong();
@@ -102,16 +124,5 @@ final class RepartitionRecords {
             b.position(b.position() + length);
             sink.entry(key, pane, time, partial);
         }
-    }
-
-    /**
-     * A late entry as a record of its own, for the dead-letter topic: the key, and the value
-     * {@code [pane:8][maxEventTime:8][partial]}; topic, partition and offset are the packed record's.
-     */
-    static ConsumerRecord<byte[], byte[]> entryRecord(ConsumerRecord<byte[], byte[]> packed, byte[] key,
-                                                      long pane, long maxEventTime, ByteBuffer partial) {
-        ByteBuffer value = ByteBuffer.allocate(16 + partial.remaining()).putLong(pane).putLong(maxEventTime)
-                .put(partial.duplicate());
-        return new ConsumerRecord<>(packed.topic(), packed.partition(), packed.offset(), key, value.array());
     }
 }

@@ -31,6 +31,8 @@ public final class JobMetrics {
     public final Counter recordsConsumed;
     public final Counter recordsProduced;
     public final Counter recordsLate;
+    /** Partials that reached a repartition task after their windows closed: a bug, never expected. */
+    public final Counter latePartials;
     public final Counter recordsDeadLettered;
     public final Counter transactionsCommitted;
     public final Counter transactionsAborted;
@@ -61,6 +63,8 @@ public final class JobMetrics {
         recordsProduced = Counter.builder("tally.records.produced").description("Window results written to the sink topic")
                 .tag("job", job).register(registry);
         recordsLate = Counter.builder("tally.records.late").description("Records whose windows had all closed")
+                .tag("job", job).register(registry);
+        latePartials = Counter.builder("tally.partials.late").description("Partial aggregates that reached a repartition task after its windows closed (an internal error)")
                 .tag("job", job).register(registry);
         recordsDeadLettered = Counter.builder("tally.records.dead.lettered")
                 .description("Records written to the dead-letter topic (bad or late)").tag("job", job).register(registry);

@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
 class RepartitionRecordsTest {
 
+    /** A partial entry, or a watermark entry ({@code key} null, {@code pane} = source partition, {@code time} = watermark). */
     private record Entry(String key, long pane, long time, byte[] partial) {
     }
 
@@ -23,10 +23,18 @@ class RepartitionRecordsTest {
         List<Entry> out = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : sent) {
             if (r.partition() == partition) {
-                RepartitionRecords.unpack(r.value(), (k, pane, time, partial) -> {
-                    byte[] p = new byte[partial.remaining()];
-                    partial.get(p);
-                    out.add(new Entry(new String(k, StandardCharsets.UTF_8), pane, time, p));
+                RepartitionRecords.unpack(r.value(), new RepartitionRecords.EntrySink() {
+                    @Override
+                    public void entry(byte[] k, long pane, long time, ByteBuffer partial) {
+                        byte[] p = new byte[partial.remaining()];
+                        partial.get(p);
+                        out.add(new Entry(new String(k, StandardCharsets.UTF_8), pane, time, p));
+                    }
+
+                    @Override
+                    public void watermark(int sourcePartition, long watermark) {
+                        out.add(new Entry(null, sourcePartition, watermark, null));
+                    }
                 });
             }
         }
@@ -85,24 +93,26 @@ class RepartitionRecordsTest {
     }
 
     @Test
-    void shouldDeadLetterOneEntryAsARecordOfItsOwnWhenLate() {
-        var packed = new ConsumerRecord<byte[], byte[]>("rep", 2, 41L, null, new byte[] {RepartitionRecords.PACKED});
-        byte[] key = "kafka".getBytes(StandardCharsets.UTF_8);
-        ConsumerRecord<byte[], byte[]> r = RepartitionRecords.entryRecord(packed, key, 20_000L, 25_000L,
-                ByteBuffer.wrap(new byte[] {7, 8}));
-        assertEquals("rep", r.topic());
-        assertEquals(2, r.partition());
-        assertEquals(41L, r.offset());
-        assertArrayEquals(key, r.key());
-        ByteBuffer v = ByteBuffer.wrap(r.value());
-        assertEquals(20_000L, v.getLong());
-        assertEquals(25_000L, v.getLong());
-        assertEquals(7, v.get());
-        assertEquals(8, v.get());
+    void shouldSendEveryWatermarkToEveryPartitionAfterThePartialsWhenABatchEnds() {
+        List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+        var packer = new RepartitionRecords.Packer("t", 3, sent::add);
+        for (int i = 0; i < 30; i++) {
+            packer.partial(("k" + i).getBytes(StandardCharsets.UTF_8), 0, i, new byte[] {1});
+        }
+        packer.watermark(4, 12_345L);
+        packer.watermark(1, 999L);
+        packer.finish();
+        for (int p = 0; p < 3; p++) {
+            List<Entry> entries = unpackAll(sent, p);
+            int n = entries.size();
+            assertEquals(new Entry(null, 4, 12_345L, null), entries.get(n - 2), "partition " + p);
+            assertEquals(new Entry(null, 1, 999L, null), entries.get(n - 1), "partition " + p);
+            assertTrue(entries.subList(0, n - 2).stream().allMatch(e -> e.key() != null), "partials first");
+        }
     }
 
     @Test
     void shouldRefuseARecordThatIsNotPacked() {
-        assertThrows(IllegalStateException.class, () -> RepartitionRecords.unpack(new byte[] {0, 1, 2}, (k, p, t, b) -> { }));
+        assertThrows(IllegalStateException.class, () -> RepartitionRecords.unpack(new byte[] {0, 1, 2}, null));
     }
 }
