@@ -118,7 +118,8 @@ public final class FileRun {
     private static void finish(RepartitionSource source, LocalRepartition repartition, WindowOperator task,
                                PaneStore store, long now, BatchSink sink) {
         if (source != null) {
-            source.endBatch(now, p -> null);
+            // One partition, read in full: it is never an empty one to wait for.
+            source.endBatch(now, p -> null, p -> false);
             source.drain(repartition);
             source.committed();
         }

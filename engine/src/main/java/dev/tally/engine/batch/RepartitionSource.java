@@ -43,10 +43,10 @@ public final class RepartitionSource {
         return true;
     }
 
-    /** Applies the idle rule to the source partitions. */
-    public void endBatch(long wallNow, SourceTime.Peers peers) {
+    /** Applies the idle rule to the source partitions (see {@link SourceTime#endBatch}). */
+    public void endBatch(long wallNow, SourceTime.Peers peers, java.util.function.IntPredicate caughtUp) {
         if (time != null) {
-            time.endBatch(wallNow, peers);
+            time.endBatch(wallNow, peers, caughtUp);
         }
     }
 

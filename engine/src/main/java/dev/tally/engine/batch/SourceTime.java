@@ -15,11 +15,11 @@ import java.util.Map;
  * source on time is never late downstream.
  *
  * <p>Idle and empty partitions. A partition that saw no record for {@code time.idle-timeout} (of
- * wall clock) is idle; one that never saw a record counts as idle after the same timeout (10 s
- * when none is set). An idle partition leaves the minimum by moving its own watermark up to the
- * slowest partition that is not idle (its {@link Peers}); with no such partition, up to the
- * fastest, and a partition that had records also keeps moving with the wall clock, so the last
- * windows of a quiet topic still close. Because the idle partition's watermark moves up rather than
+ * wall clock) is idle. One that never saw a record is idle as soon as its reader has caught up
+ * with it (there is nothing in it to wait for), or after the idle timeout. An idle partition leaves
+ * the minimum by moving its own watermark up to the slowest partition that is not idle (its
+ * {@link Peers}); with no such partition, up to the fastest, and a partition that had records also
+ * keeps moving with the wall clock, so the last windows of a quiet topic still close. Because the idle partition's watermark moves up rather than
  * out of the minimum, a record it receives later is judged against that watermark, at the source.
  *
  * <p>Its state is committed with the consumed offsets (the service keeps it in the offsets'
@@ -27,12 +27,9 @@ import java.util.Map;
  */
 public final class SourceTime {
     static final long NO_TIME = TaskClock.NO_TIME;
-    /** Empty partitions leave the minimum after this long when the job sets no idle timeout. */
-    public static final long DEFAULT_EMPTY_TIMEOUT_MS = 10_000;
 
     private final JobPlan plan;
     private final long idleTimeoutMs;
-    private final long emptyTimeoutMs;
     private final Map<Integer, Partition> partitions = new HashMap<>();
     /** Hopping windows share panes: a watermark passing a window end splits the batch's partials. */
     private final boolean cutAtWindowEnds;
@@ -76,7 +73,6 @@ public final class SourceTime {
     public SourceTime(JobPlan plan) {
         this.plan = plan;
         this.idleTimeoutMs = plan.idleTimeoutMs;
-        this.emptyTimeoutMs = idleTimeoutMs > 0 ? idleTimeoutMs : DEFAULT_EMPTY_TIMEOUT_MS;
         this.cutAtWindowEnds = plan.window != null && plan.window.slide < plan.window.size;
         var w = plan.job.window();
         this.cutAtEveryAdvance = w.type() == dev.tally.config.WindowConfig.Type.SESSION
@@ -185,14 +181,18 @@ public final class SourceTime {
         return p == null || p.streamTime == NO_TIME ? NO_TIME : p.streamTime - plan.graceMs;
     }
 
-    /** Applies the idle rule at the end of a batch; {@code peers} is asked only when a partition is idle. */
-    public void endBatch(long wallNow, Peers peers) {
+    /**
+     * Applies the idle rule at the end of a batch; {@code peers} is asked only when a partition is
+     * idle; {@code caughtUp} tells whether the reader of a partition has read all there is in it.
+     */
+    public void endBatch(long wallNow, Peers peers, java.util.function.IntPredicate caughtUp) {
         Long target = null;
         for (Map.Entry<Integer, Partition> e : partitions.entrySet()) {
             Partition p = e.getValue();
             long quiet = wallNow - p.lastRecordWall;
             boolean empty = p.streamTime == NO_TIME;
-            if (empty ? quiet < emptyTimeoutMs : idleTimeoutMs <= 0 || quiet < idleTimeoutMs) {
+            boolean timedOut = idleTimeoutMs > 0 && quiet >= idleTimeoutMs;
+            if (!timedOut && !(empty && caughtUp.test(e.getKey()))) {
                 p.lastIdleCheckWall = wallNow;
                 continue;
             }

@@ -172,7 +172,8 @@ class SourceWatermarksTest {
                     late.add(i);
                 }
                 if ((i + 1) % batchSize == 0 || i == input.size() - 1) {
-                    source.endBatch(0, p -> null);
+                    int done = i;
+                    source.endBatch(0, p -> null, p -> input.subList(done + 1, input.size()).stream().noneMatch(e2 -> e2.partition == p));
                     source.drain(repartition);
                     source.committed();
                     try (StoreBatch writes = store.newBatch()) {
@@ -229,14 +230,32 @@ class SourceWatermarksTest {
         time.assign(2, null, 0);
         assertFalse(time.late(0, BASE + 30_000, 100));
         assertFalse(time.late(1, BASE + 50_000, 100));
-        time.endBatch(4_000, p -> null);
+        time.endBatch(4_000, p -> null, p -> false);
         assertEquals(SourceTime.NO_TIME, time.watermark(2), "not idle before the timeout");
         assertFalse(time.late(0, BASE + 30_000, 5_000));
         assertFalse(time.late(1, BASE + 50_000, 5_000));
-        time.endBatch(5_200, p -> null);
+        time.endBatch(5_200, p -> null, p -> false);
         assertEquals(time.watermark(0), time.watermark(2), "idle: up to the slowest partition that is not idle");
         assertTrue(time.late(2, BASE + 10_000, 5_300), "judged against the watermark it moved up to");
         assertFalse(time.late(2, BASE + 29_500, 5_300));
+    }
+
+    @Test
+    void shouldLetAnEmptyPartitionLeaveTheMinimumAtOnceWhenItsReaderHasCaughtUp() {
+        JobPlan plan = new JobPlan(FileRuns.job("""
+                time: { type: event, field: t, grace: 1s }
+                window: { type: tumbling, size: 10s }
+                aggregates: { n: count }
+                emit: final
+                """));
+        SourceTime time = new SourceTime(plan);
+        time.assign(0, null, 0);
+        time.assign(1, null, 0);
+        assertFalse(time.late(0, BASE + 30_000, 0));
+        time.endBatch(10, p -> null, p -> false);
+        assertEquals(SourceTime.NO_TIME, time.watermark(1), "records may still be on their way");
+        time.endBatch(20, p -> null, p -> p == 1);
+        assertEquals(BASE + 29_000, time.watermark(1), "nothing in it: it moves up to the partition with records");
     }
 
     @Test
@@ -256,7 +275,7 @@ class SourceWatermarksTest {
         there.assign(1, null, 0);
         assertFalse(there.late(1, BASE + 90_000, 0));
         String committedThere = there.encode(1);
-        here.endBatch(3_000, p -> p == 1 ? committedThere : null);
+        here.endBatch(3_000, p -> p == 1 ? committedThere : null, p -> false);
         // a quiet partition with records moves with the wall clock (1 s past its timeout) and up to its peer
         assertEquals(BASE + 90_000 - 1_000, here.watermark(0));
         assertEquals("t1:" + (BASE + 90_000) + ":i", here.encode(0));

@@ -305,6 +305,12 @@ final class JobRunner implements Runnable {
         log.error("job {}: {}", job.name(), e.getMessage());
     }
 
+    /** Known to have nothing left to read: the consumer's lag is known and 0. */
+    private boolean sourceCaughtUp(int partition) {
+        java.util.OptionalLong lag = consumer.currentLag(new TopicPartition(sourceTopic, partition));
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
     /** A source partition's time rides with its committed offset, so its next owner resumes it. */
     private String offsetMetadata(TopicPartition tp) {
         return source != null && source.time() != null && tp.topic().equals(sourceTopic)
@@ -350,7 +356,7 @@ final class JobRunner implements Runnable {
         BatchTransaction tx = new BatchTransaction(producer, crash, topics.changelog());
         deadLetters.forEach(tx::send);
         if (source != null) {
-            source.endBatch(System.currentTimeMillis(), peers);
+            source.endBatch(System.currentTimeMillis(), peers, this::sourceCaughtUp);
             var packer = new RepartitionRecords.Packer(topics.repartition(), repartitionPartitions(), tx::send);
             source.drain(packer);
             packer.finish();
