@@ -45,11 +45,13 @@
     if (ms < 1000) return ms + ' ms';
     const s = ms / 1000;
     if (s < 120) return num(s, 1) + ' s';
-    return num(s / 60, 1) + ' min';
+    if (s < 7200) return num(s / 60, 1) + ' min';
+    if (s < 172800) return num(s / 3600, 1) + ' h';
+    return num(s / 86400, 0) + ' days';
   }
 
   function time(ms) {
-    return ms === null || ms === undefined ? '–' : new Date(ms).toISOString().substring(11, 19);
+    return ms === null || ms === undefined ? '–' : new Date(ms).toISOString().substring(11, 19) + 'Z';
   }
 
   function badge(node, text, kind) {
@@ -110,7 +112,7 @@
       tr.appendChild(el('td', num(j.inputPerSecond, 1), 'num in-rate'));
       tr.appendChild(el('td', num(j.outputPerSecond, 1), 'num out-rate'));
       tr.appendChild(el('td', num(j.consumerLag, 0), 'num'));
-      tr.appendChild(el('td', j.watermarkLagSeconds === null || j.watermarkLagSeconds === undefined ? '–' : num(j.watermarkLagSeconds, 1) + ' s', 'num'));
+      tr.appendChild(el('td', j.watermarkLagSeconds === null || j.watermarkLagSeconds === undefined ? '–' : duration(Math.round(j.watermarkLagSeconds * 1000)), 'num'));
       tr.appendChild(el('td', j.lastCommitAgeMs === undefined ? '–' : duration(j.lastCommitAgeMs) + ' ago', 'num'));
       tr.appendChild(el('td', num(j.transactionsAborted), 'num'));
       tr.appendChild(el('td', num(j.deadLettered), 'num'));

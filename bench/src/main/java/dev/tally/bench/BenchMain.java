@@ -85,6 +85,7 @@ public final class BenchMain {
                 case "write-only" -> out.add(W1Baseline.writeOnly());
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
+                case "tally-dashboard" -> out.add(new TallyContender(true));
                 case "" -> { }
                 default -> throw new IllegalArgumentException("unknown contender " + s);
             }

@@ -102,8 +102,8 @@ class DashboardBrowserTest {
         List<Click> sent = new ArrayList<>();
         Thread writer = null;
         ChromeDriver browser = null;
-        try (ServiceHttpTest.Running running = ServiceHttpTest.Running.start(config);
-             KafkaProducer<String, String> producer = producer(kafka)) {
+        KafkaProducer<String, String> producer = producer(kafka);
+        try (ServiceHttpTest.Running running = ServiceHttpTest.Running.start(config)) {
             // A bad record: the page lists the latest dead letters with their reason.
             producer.send(new ProducerRecord<>(input, 0, null, "{\"user\": \"" + HOSTILE + "\", oops")).get();
             writer = new Thread(() -> write(producer, input, sent), "dashboard-test-writer");
@@ -116,7 +116,7 @@ class DashboardBrowserTest {
             await("the job's row", () -> b.findElements(By.cssSelector("#jobs tbody tr")).stream()
                     .anyMatch(r -> r.findElement(By.cssSelector("td.key")).getText().equals(job)));
             await("input rate above 0", () -> number(b.findElement(By.cssSelector("#jobs tbody td.in-rate")).getText()) > 0);
-            await("a closed window", () -> !b.findElement(By.id("top")).getAttribute("data-start").isEmpty()
+            await("a closed window", () -> b.findElement(By.id("top")).getDomAttribute("data-start") != null
                     && !b.findElements(By.cssSelector("#top tbody tr")).isEmpty());
             await("the first dead letter", () -> !b.findElements(By.cssSelector("#dead-letters tbody tr")).isEmpty());
             await("the plan", () -> b.findElement(By.id("plan")).getText().startsWith("job " + job));
@@ -127,11 +127,11 @@ class DashboardBrowserTest {
             for (int attempt = 0; attempt < 5 && shown.isEmpty(); attempt++) {
                 try {
                     WebElement top = b.findElement(By.id("top"));
-                    start = Long.parseLong(top.getAttribute("data-start"));
+                    start = Long.parseLong(top.getDomAttribute("data-start"));
                     for (WebElement row : top.findElements(By.cssSelector("tbody tr"))) {
                         Map<String, String> cells = new HashMap<>();
                         for (WebElement td : row.findElements(By.cssSelector("td[data-aggregate]"))) {
-                            cells.put(td.getAttribute("data-aggregate"), td.getText());
+                            cells.put(td.getDomAttribute("data-aggregate"), td.getText());
                         }
                         shown.put(row.findElement(By.cssSelector("td.key")).getText(), cells);
                     }
@@ -183,6 +183,7 @@ class DashboardBrowserTest {
                 writer.interrupt();
                 writer.join(10_000);
             }
+            producer.close();
         }
     }
 
