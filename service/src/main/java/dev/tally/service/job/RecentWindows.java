@@ -16,13 +16,15 @@ import java.util.TreeMap;
 /**
  * The latest windows of one job's committed output, as the dashboard shows them: the last value
  * of each key in each of the most recent windows, and the latest few dead letters. Bounded: at
- * most {@link #MAX_WINDOWS} windows of at most {@link #MAX_KEYS} keys each; keys beyond that are
+ * most {@link #MAX_WINDOWS} windows of at most {@link #MAX_KEYS} keys each and {@link #MAX_ROWS} in all; keys beyond that are
  * counted, not kept, so a job with millions of keys per window costs the dashboard a fixed amount.
  * Written by the result tap's thread, read by the dashboard's; every method is synchronized.
  */
 public final class RecentWindows {
     public static final int MAX_WINDOWS = 24;
     public static final int MAX_KEYS = 5_000;
+    /** Rows kept over all windows (a few MB of JSON nodes); the oldest windows give way first. */
+    public static final int MAX_ROWS = 20_000;
     public static final int MAX_DEAD_LETTERS = 5;
 
     /** One window's bounds; start = Long.MIN_VALUE for a global window's running state. */
@@ -71,9 +73,17 @@ public final class RecentWindows {
         } else {
             keys.dropped++;
         }
-        while (windows.size() > MAX_WINDOWS) {
+        while (windows.size() > MAX_WINDOWS || (windows.size() > 1 && rows() > MAX_ROWS)) {
             windows.pollFirstEntry();
         }
+    }
+
+    private int rows() {
+        int n = 0;
+        for (Keys k : windows.values()) {
+            n += k.values.size();
+        }
+        return n;
     }
 
     public synchronized void deadLetter(DeadLetter d) {
