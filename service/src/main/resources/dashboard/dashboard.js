@@ -78,7 +78,11 @@
     state.source = source;
     source.onopen = function () { badge(document.getElementById('connection'), 'live', 'ok'); };
     // EventSource reconnects by itself (after the server's retry: 2 s), e.g. across a restart.
-    source.onerror = function () { badge(document.getElementById('connection'), 'reconnecting', 'warn'); };
+    // An answer other than a stream (503: too many pages open) closes it for good: try again later.
+    source.onerror = function () {
+      badge(document.getElementById('connection'), 'reconnecting', 'warn');
+      if (source.readyState === EventSource.CLOSED && state.source === source) setTimeout(connect, 5000);
+    };
     source.onmessage = function (e) { render(JSON.parse(e.data)); };
   }
 
