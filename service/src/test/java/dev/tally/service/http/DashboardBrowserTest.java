@@ -175,6 +175,20 @@ class DashboardBrowserTest {
             assertEquals(404, get(running.url() + "/webjars/../dashboard/index.html").statusCode());
             assertEquals(405, HttpTestSupport.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(running.url() + "/"))
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody())).statusCode());
+
+            // A restart of the HTTP side: the page finds the port again by itself. Last, because the
+            // refused reconnections in between are console errors.
+            int port = running.http().port();
+            running.http().close();
+            await("the page noticing the restart", () -> b.findElement(By.id("connection")).getText().equals("reconnecting"));
+            try (TallyHttpServer again = TallyHttpServer.start(new dev.tally.config.HttpConfig(true, "127.0.0.1", port),
+                    running.service(), new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
+                String before = b.findElement(By.id("job-partitions")).getText();
+                b.executeScript("document.getElementById('job-partitions').textContent = 'stale';");
+                await("the page live again after the restart", () -> b.findElement(By.id("connection")).getText().equals("live")
+                        && b.findElement(By.id("job-partitions")).getText().equals(before));
+            }
         } finally {
             if (browser != null) {
                 browser.quit();
