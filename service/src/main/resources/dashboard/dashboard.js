@@ -169,7 +169,8 @@
     document.getElementById('window-bounds').textContent = time(w.start) + ' – ' + time(w.end);
     table.dataset.start = String(w.start);
     table.dataset.end = String(w.end);
-    document.getElementById('window-keys').textContent = num(w.keys) + ' keys' + (w.dropped ? ' (' + num(w.dropped) + ' not kept)' : '');
+    document.getElementById('window-keys').textContent = num(w.keys) + ' keys' + (w.dropped ? ' (' + num(w.dropped) + ' not kept)' : '')
+      + (sel.resultsSkipped ? ' · a sample: the output runs faster than the page reads it' : '');
     const head = table.querySelector('thead');
     clear(head);
     const hr = el('tr');
