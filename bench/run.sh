@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tally benchmark (issue #6): one broker, each input loaded once, every contender in its own JVM.
-#   bench/run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]
-#                [--contenders ceiling,hand-written,write-only,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]
+#   bench/run.sh [--size tiny|small|full] [--workloads W1,W2,W3,W4,W5,W6|all]
+#                [--contenders ceiling,hand-written,write-only,kstreams,tally,tally-dashboard] [--runs N] [--timeout-min M] [--keep] [--out FILE]
 # Builds the bench module (offline) unless BENCH_SKIP_BUILD=1; run `mvn -DskipTests install` at the
 # repository root once before, so the modules it depends on are installed.
 set -euo pipefail

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * {@code bench/run.sh [--size tiny|full] [--workloads W1,W2,...] [--contenders ceiling,hand-written,write-only,kstreams,tally]
+ * {@code bench/run.sh [--size tiny|small|full] [--workloads W1,W2,...] [--contenders ceiling,hand-written,write-only,kstreams,tally,tally-dashboard]
  * [--runs N] [--timeout-min M] [--keep] [--out FILE]}: starts one broker in a child JVM, loads each input once,
  * measures every contender in its own JVM and prints one markdown table per workload.
  */
@@ -42,8 +42,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--timeout-min" -> timeoutMinutes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: run.sh [--size tiny|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
-                        + " [--contenders ceiling,hand-written,write-only,kstreams,tally] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
+                        + "; usage: run.sh [--size tiny|small|full] [--workloads W1,W2,W3,W4,W5,W6|all]"
+                        + " [--contenders ceiling,hand-written,write-only,kstreams,tally,tally-dashboard] [--runs N] [--timeout-min M] [--keep] [--out FILE]");
             }
         }
         // Ctrl-C or SIGTERM must not leave a broker or a contender running behind us
@@ -85,6 +85,7 @@ public final class BenchMain {
                 case "write-only" -> out.add(W1Baseline.writeOnly());
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
+                case "tally-dashboard" -> out.add(new TallyContender(true));
                 case "" -> { }
                 default -> throw new IllegalArgumentException("unknown contender " + s);
             }

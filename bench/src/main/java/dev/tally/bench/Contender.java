@@ -28,6 +28,31 @@ interface Contender {
     /** Writes whatever config the process needs under {@link Job#runDir()} and says how to start it. */
     Launch prepare(Job job, Environment env) throws IOException;
 
+    /** Something that watches the run from outside while it is measured (a dashboard page), or nothing. */
+    default Observer observe(Job job) {
+        return Observer.NONE;
+    }
+
+    /** Open for the measured part of a run; its summary goes into the run's log line. */
+    interface Observer extends AutoCloseable {
+        Observer NONE = new Observer() {
+            @Override
+            public String summary() {
+                return null;
+            }
+
+            @Override
+            public void close() {
+                // nothing was opened
+            }
+        };
+
+        String summary();
+
+        @Override
+        void close() throws InterruptedException;
+    }
+
     /** What the harness knows that contenders need to launch a JVM like its own. */
     record Environment(String javaBin, String classpath, List<String> jvmOptions, Path repoRoot,
                        Path agentJar) {

@@ -47,10 +47,14 @@ final class Runner {
         long rss;
         long state;
         long internal;
-        try (Running run = Running.start(launch, job.runDir().resolve(contender.name() + ".log"))) {
+        try (Running run = Running.start(launch, job.runDir().resolve(contender.name() + ".log"));
+             Contender.Observer observer = contender.observe(job)) {
             String failure = awaitCaughtUp(run, launch, ends);
             if (failure != null) {
                 return RunResult.failed(contender.name(), failure);
+            }
+            if (observer.summary() != null) {
+                System.out.println("  " + contender.name() + ": " + observer.summary());
             }
             elapsed = run.elapsedSeconds();
             cpu = run.tree().cpuSeconds();

@@ -8,6 +8,10 @@ enum Size {
     // the same pattern (a sparse tiny input would have Kafka Streams open a RocksDB segment every few records)
     TINY(5_000, 100, 1_000, 5_000, 5_000, 500, Duration.ofSeconds(10), 1, Duration.ofMinutes(2), Duration.ofMinutes(1),
             Duration.ofSeconds(10)),
+    // a fifth of FULL's clicks at FULL's density (users, records per second of event time): long
+    // enough that JVM start-up is not the whole run, short enough to compare two contenders in minutes
+    SMALL(1_000_000, 10_000, 200_000, 2_000_000, 200_000, 55_000, Duration.ofSeconds(20), 1,
+            Duration.ofMinutes(24), Duration.ofMinutes(6), Duration.ofSeconds(20)),
     FULL(5_000_000, 10_000, 1_000_000, 10_000_000, 1_000_000, 55_000, Duration.ofSeconds(60), 2,
             Duration.ofHours(2), Duration.ofMinutes(30), Duration.ofSeconds(100));
 

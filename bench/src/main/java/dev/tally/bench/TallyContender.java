@@ -11,10 +11,40 @@ import java.util.Map;
  * consumer group is {@code tally-<job name>}.
  */
 final class TallyContender implements Contender {
+    private final boolean dashboard;
+    private volatile int httpPort;
+
+    TallyContender() {
+        this(false);
+    }
+
+    /** {@code dashboard}: the same run with Tally's HTTP port on and a dashboard page open in headless Chromium. */
+    TallyContender(boolean dashboard) {
+        this.dashboard = dashboard;
+    }
 
     @Override
     public String name() {
-        return "tally";
+        return dashboard ? "tally-dashboard" : "tally";
+    }
+
+    @Override
+    public Observer observe(Job job) {
+        if (!dashboard) {
+            return Observer.NONE;
+        }
+        DashboardViewer v = DashboardViewer.open("http://127.0.0.1:" + httpPort, job.runDir().resolve("dashboard"));
+        return new Observer() {
+            @Override
+            public String summary() {
+                return v.summary();
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                v.close();
+            }
+        };
     }
 
     @Override
@@ -26,7 +56,14 @@ final class TallyContender implements Contender {
     public Launch prepare(Job job, Environment env) throws IOException {
         Files.createDirectories(job.stateDir());
         var yaml = job.runDir().resolve("tally.yaml");
-        Files.writeString(yaml, yaml(job));
+        String http = "http: { enabled: false }\n";
+        if (dashboard) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                httpPort = s.getLocalPort();
+            }
+            http = "http: { bind: 127.0.0.1, port: " + httpPort + " }\n";
+        }
+        Files.writeString(yaml, yaml(job).replace("http: { enabled: false }\n", http));
         var heapFile = job.runDir().resolve("heap-peak.txt");
         Map<String, String> vars = new HashMap<>();
         vars.put("JAVA_OPTS", String.join(" ", jvmOptions(job, env)));

@@ -1,9 +1,11 @@
 package dev.tally.cli;
 
 import dev.tally.broker.EmbeddedKafka;
+import dev.tally.config.HttpConfig;
 import dev.tally.config.TallyConfig;
 import dev.tally.config.TallyConfigLoader;
 import dev.tally.service.TallyService;
+import dev.tally.service.http.TallyHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--lines-per-second", defaultValue = "50", description = "generator rate")
     int rate;
 
+    @Option(names = "--port", defaultValue = "8080", description = "the dashboard's HTTP port on 127.0.0.1 (0 or taken: any free port)")
+    int port;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("tally-demo");
@@ -43,7 +49,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoPrinter printer = new DemoPrinter(kafka.bootstrapServers(), config.jobs().get(0).sink().topic(), System.out);
             Thread gen = new Thread(generator, "demo-generator");
             Thread print = new Thread(printer, "demo-printer");
-            try (TallyService service = new TallyService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (TallyService service = new TallyService(config, registry);
+                 TallyHttpServer http = startHttp(service, registry)) {
                 Thread hook = new Thread(() -> {
                     generator.stop();
                     printer.stop();
@@ -51,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                 });
                 Runtime.getRuntime().addShutdownHook(hook);
                 service.start();
+                System.out.println("demo: dashboard at " + http.url() + "/ (open it in a browser)");
                 gen.start();
                 print.start();
                 if (duration != null) {
@@ -67,6 +76,15 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The demo's HTTP port on 127.0.0.1: --port when free, else any free port, so a second demo still starts. */
+    private TallyHttpServer startHttp(TallyService service, PrometheusMeterRegistry registry) {
+        try {
+            return TallyHttpServer.start(new HttpConfig(true, "127.0.0.1", port), service, registry);
+        } catch (UncheckedIOException e) {
+            return TallyHttpServer.start(new HttpConfig(true, "127.0.0.1", 0), service, registry);
+        }
     }
 
     static TallyConfig demoConfig(String bootstrap, Path stateDir) throws IOException, dev.tally.config.ConfigException {

@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
         service.start();
         System.err.println("tally: instance " + service.instanceId() + " running " + c.jobs().size() + " job(s)");
         if (http != null) {
-            System.err.println("tally: HTTP on " + http.url() + " (/metrics, /health/live, /health/ready, /jobs)");
+            System.err.println("tally: HTTP on " + http.url() + " (dashboard at /, /metrics, /health/live, /health/ready, /jobs)");
         }
         service.awaitTermination();
         return service.anyFailed() ? 1 : 0;

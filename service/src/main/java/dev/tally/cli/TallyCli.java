@@ -3,10 +3,10 @@ package dev.tally.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code tally}: run, validate, test, demo, ingest. */
+/** {@code tally}: run, validate, explain, test, demo, ingest. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Exactly-once windowed aggregates next to Kafka.",
-        subcommands = {RunCommand.class, ValidateCommand.class, TestCommand.class, DemoCommand.class, IngestCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ExplainCommand.class, TestCommand.class, DemoCommand.class, IngestCommand.class})
 public final class TallyCli implements Runnable {
 
     @CommandLine.Spec

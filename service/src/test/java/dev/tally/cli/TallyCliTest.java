@@ -112,6 +112,59 @@ class TallyCliTest {
     }
 
     @Test
+    void shouldNameTopicsRepartitionPanesAndRetentionWhenExplainingTheExampleJob() {
+        Path example = Path.of("..", "examples", "word-count.yaml");
+
+        assertEquals(0, tally("explain", "-c", example.toString()), this::err);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("job word-count\n"), text);
+        assertTrue(text.contains("repartitions: the grouping key is computed from the value"), text);
+        assertTrue(text.contains("tally-word-count-repartition  cleanup delete"), text);
+        assertTrue(text.contains("tally-word-count-changelog  cleanup compact,delete, retention 7d + 30s"), text);
+        assertTrue(text.contains("hopping, size 30s, slide 10s: panes of 10s"), text);
+        assertTrue(text.contains("to topic word-counts"), text);
+        assertTrue(text.contains("emit final"), text);
+    }
+
+    @Test
+    void shouldDescribeTheMinimumWatermarkAndIdleTimeoutWhenExplainingARepartitionedEventTimeJob() throws IOException {
+        Path file = write("clicks.yaml", """
+                kafka:
+                  bootstrap.servers: 127.0.0.1:9092
+                jobs:
+                  - name: clicks
+                    source: { topic: clicks, format: json }
+                    key: user
+                    time: { type: event, field: ts, grace: 5s, idle-timeout: 1m }
+                    window: { type: tumbling, size: 1m }
+                    aggregates:
+                      views: count
+                      p: { quantiles: latency }
+                    sink: { topic: clicks-per-user }
+                  - name: by-key
+                    source: { topic: clicks, format: json }
+                    key: { record-key: true }
+                    time: { type: event, field: ts }
+                    window: { type: session, gap: 30s }
+                    aggregates: { n: count }
+                    sink: { topic: sessions }
+                """);
+
+        assertEquals(0, tally("explain", "-c", file.toString(), "--job", "clicks"), this::err);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("minimum of the"), text);
+        assertTrue(text.contains("idle or empty source partitions leave the minimum"), text);
+        assertTrue(text.contains("a partition is idle after time.idle-timeout = 1m"), text);
+        assertTrue(text.contains("lateness is judged at the source, on the input record"), text);
+        assertTrue(text.contains("size + grace = 1m5s"), text);
+        assertTrue(text.contains("p = quantiles(latency) at [0.5, 0.95, 0.99], a KLL sketch estimate"), text);
+        assertFalse(text.contains("job by-key"), text);
+        assertEquals(2, tally("explain", "-c", file.toString(), "--job", "nope"));
+    }
+
+    @Test
     void shouldExitZeroWhenTheTestOutputEqualsTheExpectedWindows() throws IOException {
         Path job = write("job.yaml", JOB);
         Path input = write("input.jsonl", String.join("\n", INPUT) + "\n");

@@ -11,9 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every request: refuse what is not a small GET on a known path, then answer. Errors are JSON
@@ -25,23 +28,33 @@ final class Router implements HttpHandler, AutoCloseable {
     static final int MAX_URI_CHARS = 4096;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /** route()'s answer when a stream thread took the exchange over and will close it. */
+    private static final Response STREAMING = new Response(200, "", new byte[0]);
 
     private final TallyService service;
     private final PrometheusMeterRegistry registry;
     private final ObjectMapper mapper = JobsView.mapper();
     private final JobsView jobs;
     private final PullQuery pull;
+    private final DashboardFeed feed;
+    private final DashboardEvents events;
+    private final StaticFiles files = new StaticFiles();
 
     Router(TallyService service, PrometheusMeterRegistry registry) {
         this.service = service;
         this.registry = registry;
         this.jobs = new JobsView(service, mapper);
         this.pull = new PullQuery(service);
+        this.feed = new DashboardFeed(service, registry);
+        this.events = new DashboardEvents(feed, mapper);
     }
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        boolean handedOver = false;
+        try {
             Response r;
             try {
                 r = route(ex);
@@ -51,7 +64,15 @@ final class Router implements HttpHandler, AutoCloseable {
                 log.error("HTTP {} failed", ex.getRequestURI().getRawPath(), e);
                 r = json(500, Map.of("error", "internal error; see the instance's log"));
             }
+            if (r == STREAMING) {
+                handedOver = true;
+                return;
+            }
             send(ex, r);
+        } finally {
+            if (!handedOver) {
+                ex.close();
+            }
         }
     }
 
@@ -78,18 +99,37 @@ final class Router implements HttpHandler, AutoCloseable {
                 return ready();
             case "/jobs":
                 return json(200, jobs.all());
+            case "/events":
+                if (events.open(ex, params(query))) {
+                    return STREAMING;
+                }
+                throw new HttpError(503, "too many dashboard pages open (" + DashboardEvents.MAX_STREAMS + "); close one");
+            case "/dashboard/snapshot":
+                Map<String, String> p = params(query);
+                return json(200, feed.snapshot(p.get("job"), p.get("by")));
             default:
                 break;
+        }
+        Optional<StaticFiles.File> file = files.find(path);
+        if (file.isPresent()) {
+            return new Response(200, file.get().contentType(), file.get().bytes());
         }
         String[] parts = path.split("/", -1);
         if (parts.length == 4 && parts[1].equals("jobs") && parts[3].equals("windows")) {
             PullQuery.Answer a = pull.answer(parts[2], query);
             return json(a.status(), a.body());
         }
+        if (parts.length == 4 && parts[1].equals("jobs") && parts[3].equals("plan")) {
+            String plan = feed.plan(parts[2]);
+            if (plan == null) {
+                throw new HttpError(404, "no job named " + PullQuery.printable(parts[2]));
+            }
+            return new Response(200, "text/plain; charset=utf-8", plan.getBytes(StandardCharsets.UTF_8));
+        }
         if (parts.length == 3 && parts[1].equals("jobs") && !parts[2].isEmpty()) {
             return json(200, jobs.one(parts[2]));
         }
-        throw new HttpError(404, "no such endpoint; try /metrics, /health/live, /health/ready, /jobs, /jobs/{job}/windows?key=");
+        throw new HttpError(404, "no such endpoint; try / (the dashboard), /metrics, /health/live, /health/ready, /jobs, /jobs/{job}/windows?key=, /jobs/{job}/plan");
     }
 
     private Response ready() {
@@ -109,7 +149,39 @@ final class Router implements HttpHandler, AutoCloseable {
         }
     }
 
+    /**
+     * On every answer: no script but the page's own files, no inline script or style, no framing,
+     * no MIME sniffing, so data that slipped past escaping still could not run.
+     */
+    static void securityHeaders(HttpExchange ex) {
+        ex.getResponseHeaders().set("Content-Security-Policy", CSP);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+    }
+
+    /** Query parameters, URL-decoded; the last of a repeated name wins. */
+    static Map<String, String> params(String rawQuery) {
+        Map<String, String> m = new HashMap<>();
+        if (rawQuery == null) {
+            return m;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    m.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new HttpError(400, "malformed query string");
+                }
+            }
+        }
+        return m;
+    }
+
     private static void send(HttpExchange ex, Response r) throws IOException {
+        securityHeaders(ex);
         ex.getResponseHeaders().set("Content-Type", r.contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         boolean noBody = r.body.length == 0 || "HEAD".equals(ex.getRequestMethod());
@@ -123,6 +195,7 @@ final class Router implements HttpHandler, AutoCloseable {
 
     @Override
     public void close() {
+        feed.close();
         pull.close();
     }
 

@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tally's one HTTP port: {@code /metrics}, {@code /health/live}, {@code /health/ready},
- * {@code /jobs} and {@code /jobs/{job}/windows?key=K[&from=&to=]}. GET only, bound where the
+ * {@code /jobs}, {@code /jobs/{job}/windows?key=K[&from=&to=]} and the dashboard ({@code /},
+ * {@code /events}, {@code /jobs/{job}/plan}). GET only, bound where the
  * config says (127.0.0.1 unless told otherwise), on the JDK's own server: no framework to patch.
  */
 public final class TallyHttpServer implements AutoCloseable {
-    /** Few threads: scrapes, probes and pull queries are short, and a flood should queue, not fan out. */
+    /**
+     * Few threads: scrapes, probes and pull queries are short, and a flood should queue, not fan
+     * out. Dashboard streams are long: each runs on its own thread, never on these.
+     */
     private static final int THREADS = 4;
 
     private final HttpServer server;
