@@ -86,6 +86,7 @@ public final class BenchMain {
                 case "kstreams" -> out.add(new KafkaStreamsContender());
                 case "tally" -> out.add(new TallyContender());
                 case "tally-dashboard" -> out.add(new TallyContender(true));
+                case "tally-baseline" -> out.add(TallyContender.baseline());
                 case "" -> { }
                 default -> throw new IllegalArgumentException("unknown contender " + s);
             }

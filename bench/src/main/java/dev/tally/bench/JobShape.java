@@ -11,12 +11,14 @@ enum JobShape {
     /** W3: words of text lines with null keys, regrouped by word, 30 s windows sliding 10 s. */
     WORD_COUNT,
     /** W4, W5: sum of amount (and distinct users) per key, 1 min tumbling. */
-    KEYED_SUM;
+    KEYED_SUM,
+    /** W3e: clicks regrouped by page (a repartition on event time), 30 s windows sliding 10 s, emit final. */
+    PAGE_COUNT;
 
     /** The input this job reads. */
     Input input() {
         return switch (this) {
-            case HOPPING_COUNT, HOUR_SLIDING_FINAL, TUMBLING_FINAL -> Input.CLICKS;
+            case HOPPING_COUNT, HOUR_SLIDING_FINAL, TUMBLING_FINAL, PAGE_COUNT -> Input.CLICKS;
             case WORD_COUNT -> Input.LINES;
             case KEYED_SUM -> Input.AMOUNTS;
         };

@@ -96,6 +96,11 @@ final class StreamsMain {
                                 .advanceBy(Duration.ofSeconds(10)))
                         .count(), output);
             }
+            case PAGE_COUNT -> emit(builder.stream(input, byEventTime)
+                    .groupBy((k, v) -> jsonString(v, "page"), Grouped.with(Serdes.String(), Serdes.String()))
+                    .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(30), GRACE).advanceBy(Duration.ofSeconds(10)))
+                    .emitStrategy(EmitStrategy.onWindowClose())
+                    .count(), output);
             case KEYED_SUM -> builder.stream(input, byEventTime).groupByKey()
                     .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), GRACE))
                     // no built-in count_distinct in Kafka Streams: sum and count instead
@@ -121,6 +126,20 @@ final class StreamsMain {
                 .map(w -> w.toLowerCase(Locale.ROOT))
                 .filter(w -> !w.isEmpty())
                 .toList();
+    }
+
+    static String jsonString(String json, String field) {
+        try (JsonParser p = JSON.createParser(json)) {
+            while (p.nextToken() != null) {
+                if (p.currentToken() == JsonToken.FIELD_NAME && field.equals(p.currentName())) {
+                    p.nextToken();
+                    return p.getText();
+                }
+            }
+            throw new IllegalArgumentException("no " + field + " in " + json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static long jsonLong(String json, String field) {

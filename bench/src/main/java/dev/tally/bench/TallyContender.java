@@ -12,6 +12,8 @@ import java.util.Map;
  */
 final class TallyContender implements Contender {
     private final boolean dashboard;
+    /** Another built checkout whose {@code bin/tally} runs instead (a before/after comparison), or null. */
+    private final java.nio.file.Path baselineRoot;
     private volatile int httpPort;
 
     TallyContender() {
@@ -21,11 +23,29 @@ final class TallyContender implements Contender {
     /** {@code dashboard}: the same run with Tally's HTTP port on and a dashboard page open in headless Chromium. */
     TallyContender(boolean dashboard) {
         this.dashboard = dashboard;
+        this.baselineRoot = null;
+    }
+
+    private TallyContender(java.nio.file.Path baselineRoot) {
+        this.dashboard = false;
+        this.baselineRoot = baselineRoot;
+    }
+
+    /**
+     * {@code tally-baseline}: the same job run by the checkout at {@code -Dbench.baselineRoot}, built
+     * with {@code mvn -DskipTests package}: today's code against a change, in one invocation.
+     */
+    static TallyContender baseline() {
+        String root = System.getProperty("bench.baselineRoot");
+        if (root == null) {
+            throw new IllegalArgumentException("tally-baseline needs -Dbench.baselineRoot=<a built checkout> (BENCH_JAVA_OPTS)");
+        }
+        return new TallyContender(java.nio.file.Path.of(root).toAbsolutePath());
     }
 
     @Override
     public String name() {
-        return dashboard ? "tally-dashboard" : "tally";
+        return baselineRoot != null ? "tally-baseline" : dashboard ? "tally-dashboard" : "tally";
     }
 
     @Override
@@ -70,7 +90,8 @@ final class TallyContender implements Contender {
         if (env.agentJar() != null && Files.exists(env.agentJar())) {
             vars.put("JAVA_TOOL_OPTIONS", "-javaagent:" + env.agentJar() + "=" + heapFile);
         }
-        var command = List.of(env.repoRoot().resolve("bin/tally").toString(), "run", "-c", yaml.toString());
+        java.nio.file.Path root = baselineRoot != null ? baselineRoot : env.repoRoot();
+        var command = List.of(root.resolve("bin/tally").toString(), "run", "-c", yaml.toString());
         String job0 = job.name();
         return new Launch(command, env.repoRoot(), vars, "tally-" + job0, job.stateDir(), heapFile,
                 t -> t.contains(job0) && (t.contains("changelog") || t.contains("repartition")),
@@ -124,6 +145,11 @@ final class TallyContender implements Contender {
                     .append("    window: { type: hopping, size: 30s, slide: 10s }\n")
                     .append("    aggregates: { count: count }\n")
                     .append("    emit: changes\n");
+            case PAGE_COUNT -> y.append(jsonSource(job)).append("    key: page\n")
+                    .append(eventTime)
+                    .append("    window: { type: hopping, size: 30s, slide: 10s }\n")
+                    .append("    aggregates: { count: count }\n")
+                    .append("    emit: final\n");
             case KEYED_SUM -> y.append(jsonSource(job)).append("    key: { record-key: true }\n")
                     .append(eventTime)
                     .append("    window: { type: tumbling, size: 1m }\n")

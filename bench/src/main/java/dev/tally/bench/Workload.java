@@ -10,6 +10,7 @@ enum Workload {
     W2A("W2a", JobShape.HOUR_SLIDING_FINAL, "clicks by user: count in 1 h windows sliding 1 min, emit final"),
     W2B("W2b", JobShape.TUMBLING_FINAL, "clicks by user: count in 10 s tumbling windows, emit final"),
     W3("W3", JobShape.WORD_COUNT, "text lines, null keys: word count through a repartition, 30 s windows sliding 10 s"),
+    W3E("W3e", JobShape.PAGE_COUNT, "clicks regrouped by page: count in 30 s windows sliding 10 s on event time through a repartition, 5 s grace, emit final"),
     W4("W4", JobShape.KEYED_SUM, "one distinct key per event: sum per key in 1 min tumbling windows"),
     W5("W5", JobShape.KEYED_SUM, "restart: SIGKILL with state built, time until it commits again"),
     W6("W6", JobShape.HOPPING_COUNT, "latency: fixed input rate, produce to read_committed output visibility");

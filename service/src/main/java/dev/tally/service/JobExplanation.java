@@ -7,7 +7,6 @@ import dev.tally.config.TransformStep;
 import dev.tally.config.WindowConfig;
 import dev.tally.connectors.JobTopics;
 import dev.tally.engine.batch.JobPlan;
-import dev.tally.engine.batch.SourceTime;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,12 +143,11 @@ public final class JobExplanation {
             out.add("             watermarks of ALL source partitions, carried through the repartition topic in each batch's transaction;");
             out.add("             lateness is judged at the source, on the input record, against its own partition's watermark,");
             out.add("             so a partial that left on time is never late downstream and a dead letter is a readable input record");
-            String empty = human(Duration.ofMillis(idle == null ? SourceTime.DEFAULT_EMPTY_TIMEOUT_MS : idle.toMillis()));
             out.add("             idle or empty source partitions leave the minimum: an idle one moves its watermark up to the");
-            out.add("             slowest partition that is not idle; " + (idle == null
-                    ? "a partition that never had a record counts as idle after " + empty + ", but without"
-                    + "\n             time.idle-timeout a partition that had records and went quiet holds the minimum (and every window) back"
-                    : "a partition is idle after time.idle-timeout = " + empty + " without records (or never having had one)"));
+            out.add("             slowest partition that is not idle; a partition that never had a record does so as soon as");
+            out.add("             its reader has caught up with it (nothing to wait for)" + (idle == null
+                    ? "; without time.idle-timeout a partition that had records and went quiet\n             holds the minimum (and every window) back"
+                    : ", and any partition after time.idle-timeout = " + human(idle) + " without records"));
         } else {
             out.add("             " + (idle == null ? "no time.idle-timeout: a quiet partition's last windows stay open until it gets records"
                     : "a partition quiet for time.idle-timeout = " + human(idle) + " has its time advanced by the wall clock"));
