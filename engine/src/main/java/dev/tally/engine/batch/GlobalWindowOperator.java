@@ -104,6 +104,7 @@ final class GlobalWindowOperator implements WindowOperator {
 
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
+        ChangeLoggingWrites state = new ChangeLoggingWrites(task, writes, out);
         plan.advanceAtBatchEnd(clock, wallNow);
         long oldWm = clock.emittedWatermark();
         long newWm = clock.watermark();
@@ -116,8 +117,7 @@ final class GlobalWindowOperator implements WindowOperator {
             byte[] stored = store.get(task, STATE, kp.keyBytes);
             if (stored != null && fresh.contains(e.getKey())) {
                 long old = ByteBuffer.wrap(stored).getLong();
-                writes.delete(task, old + idleTimeout, kp.keyBytes);
-                out.changelog(task, old + idleTimeout, kp.keyBytes, null);
+                state.delete(old + idleTimeout, kp.keyBytes);
                 stored = null;
             }
             Accumulator[] full = kp.deltas[0];
@@ -129,45 +129,47 @@ final class GlobalWindowOperator implements WindowOperator {
                 JobPlan.mergeInto(prev, full);
                 full = prev;
                 if (idleTimeout > 0 && storedLast != last) {
-                    writes.delete(task, storedLast + idleTimeout, kp.keyBytes);
-                    out.changelog(task, storedLast + idleTimeout, kp.keyBytes, null);
+                    state.delete(storedLast + idleTimeout, kp.keyBytes);
                 }
                 last = Math.max(last, storedLast);
             }
             byte[] encoded = plan.encode(full);
             byte[] value = ByteBuffer.allocate(8 + encoded.length).putLong(last).put(encoded).array();
-            writes.put(task, STATE, kp.keyBytes, value);
-            out.changelog(task, STATE, kp.keyBytes, value);
+            state.put(STATE, kp.keyBytes, value);
             if (idleTimeout > 0) {
-                writes.put(task, last + idleTimeout, kp.keyBytes, MARKER);
-                out.changelog(task, last + idleTimeout, kp.keyBytes, MARKER);
+                state.put(last + idleTimeout, kp.keyBytes, MARKER);
             }
             lastUpdate.put(e.getKey(), last);
             out.window(task, e.getKey(), Long.MIN_VALUE, last, full);
         }
         if (idleTimeout > 0 && newWm != TaskClock.NO_TIME && newWm > oldWm) {
-            expireIdle(store, oldWm, newWm, lastUpdate, out, writes);
+            expireIdle(store, oldWm, newWm, lastUpdate, out, state);
         }
         if (!dirty.isEmpty() || newWm != oldWm || clock.inputsChanged()) {
             clock.markEmitted(newWm);
-            out.taskMeta(task, clock.toBytes());
+            state.clock(clock.toBytes());
         }
     }
 
     /** Keys whose last update is more than the idle timeout behind the watermark: dropped, with a tombstone. */
     private void expireIdle(PaneStore store, long oldWm, long newWm, Map<String, Long> updatedNow,
-                            BatchSink out, StoreBatch writes) {
+                            BatchSink out, ChangeLoggingWrites state) {
         long from = oldWm == TaskClock.NO_TIME ? Long.MIN_VALUE : oldWm + 1;
         long to = newWm >= STATE - 1 ? STATE - 1 : newWm + 1;
         TreeMap<String, byte[]> candidates = new TreeMap<>();
         try (PaneCursor c = store.scan(task, from, to)) {
             while (c.next()) {
                 candidates.put(new String(c.key(), StandardCharsets.UTF_8), c.key());
+                // The changelog of a global job is compact-only: a marker left there would stay forever.
+                state.delete(c.pane(), c.key());
             }
         }
         updatedNow.forEach((k, last) -> {
             if (last + idleTimeout <= newWm) {
-                candidates.put(k, k.getBytes(StandardCharsets.UTF_8));
+                byte[] key = k.getBytes(StandardCharsets.UTF_8);
+                candidates.put(k, key);
+                // its marker was written this batch: tombstone it in the changelog as well
+                state.delete(last + idleTimeout, key);
             }
         });
         for (Map.Entry<String, byte[]> k : candidates.entrySet()) {
@@ -180,13 +182,11 @@ final class GlobalWindowOperator implements WindowOperator {
                 last = ByteBuffer.wrap(stored).getLong();
             }
             if (last + idleTimeout <= newWm) {
-                writes.delete(task, STATE, k.getValue());
-                out.changelog(task, STATE, k.getValue(), null);
+                state.delete(STATE, k.getValue());
                 out.retract(task, k.getKey(), Long.MIN_VALUE, last);
             }
         }
-        writes.deletePanesBefore(task, to);
-        // The markers just range-deleted are gone locally; their changelog records expire with retention.
+        state.expirePanesBefore(to);
     }
 
     @Override

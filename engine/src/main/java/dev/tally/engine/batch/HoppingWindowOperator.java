@@ -152,6 +152,7 @@ final class HoppingWindowOperator implements WindowOperator {
     /** Writes the full value of every changed pane, emits per the emit mode, expires dead panes in bulk. */
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
+        ChangeLoggingWrites state = new ChangeLoggingWrites(task, writes, out);
         plan.advanceAtBatchEnd(clock, wallNow);
         if (clock.watermark() >= nextClose) {
             closeUpTo(clock.watermark());
@@ -179,8 +180,7 @@ final class HoppingWindowOperator implements WindowOperator {
                 }
                 kp.full[i] = full;
                 byte[] bytes = plan.encode(full);
-                out.changelog(task, pane, kp.keyBytes, bytes);
-                writes.put(task, pane, kp.keyBytes, bytes);
+                state.put(pane, kp.keyBytes, bytes);
                 toCache.add(new Closed(e.getKey(), pane, full));
             }
         }
@@ -191,11 +191,11 @@ final class HoppingWindowOperator implements WindowOperator {
             }
         }
         if (closedWm != TaskClock.NO_TIME) {
-            writes.deletePanesBefore(task, live);
+            state.expirePanesBefore(live);
         }
         if (!dirty.isEmpty() || closedWm != clock.emittedWatermark() || clock.inputsChanged()) {
             clock.markEmitted(closedWm);
-            out.taskMeta(task, clock.toBytes());
+            state.clock(clock.toBytes());
         }
     }
 

@@ -165,6 +165,7 @@ final class SessionWindowOperator implements WindowOperator {
 
     @Override
     public void onBatchEnd(PaneStore store, long wallNow, BatchSink out, StoreBatch writes) {
+        ChangeLoggingWrites state = new ChangeLoggingWrites(task, writes, out);
         plan.advanceAtBatchEnd(clock, wallNow);
         if (clock.watermark() > closedWm) {
             closeUpTo(clock.watermark());
@@ -175,8 +176,7 @@ final class SessionWindowOperator implements WindowOperator {
             Touched t = e.getValue();
             for (SessionMath.Session s : t.stored) {
                 long marker = SessionMath.coverEnd(s.end(), gap);
-                writes.delete(task, marker, keyBytes);
-                out.changelog(task, marker, keyBytes, null);
+                state.delete(marker, keyBytes);
                 boolean stillThere = t.open.bounds.contains(s) || t.closedNow.contains(s);
                 if (!plan.emitFinal && !stillThere) {
                     out.retract(task, key, s.start(), s.end());
@@ -185,19 +185,16 @@ final class SessionWindowOperator implements WindowOperator {
             for (int i = 0; i < t.open.size(); i++) {
                 SessionMath.Session s = t.open.bounds.get(i);
                 long marker = SessionMath.coverEnd(s.end(), gap);
-                writes.put(task, marker, keyBytes, MARKER);
-                out.changelog(task, marker, keyBytes, MARKER);
+                state.put(marker, keyBytes, MARKER);
                 if (!plan.emitFinal && t.changed.contains(s)) {
                     out.window(task, key, s.start(), s.end(), t.open.values.get(i));
                 }
             }
             if (t.open.size() == 0) {
-                writes.delete(task, OPEN, keyBytes);
-                out.changelog(task, OPEN, keyBytes, null);
+                state.delete(OPEN, keyBytes);
             } else {
                 byte[] bytes = t.open.encode(plan);
-                writes.put(task, OPEN, keyBytes, bytes);
-                out.changelog(task, OPEN, keyBytes, bytes);
+                state.put(OPEN, keyBytes, bytes);
             }
         }
         for (Emitted c : closed) {
@@ -207,7 +204,7 @@ final class SessionWindowOperator implements WindowOperator {
         }
         if (!touched.isEmpty() || closedWm != clock.emittedWatermark() || clock.inputsChanged()) {
             clock.markEmitted(closedWm);
-            out.taskMeta(task, clock.toBytes());
+            state.clock(clock.toBytes());
         }
     }
 
