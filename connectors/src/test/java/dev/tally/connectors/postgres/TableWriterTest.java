@@ -108,7 +108,7 @@ class TableWriterTest {
         assertEquals(List.of("n|bigint", "bytes|numeric", "lo|double precision", "avg_ms|double precision", "page|text",
                         "pages|bigint", "lat|jsonb", "top|jsonb"),
                 rows("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'analytics.types'::regclass"
-                        + " AND attnum > 4 AND attname <> 'updated_at' ORDER BY attnum"));
+                        + " AND attnum > 3 AND attname <> 'updated_at' ORDER BY attnum"));
         assertEquals(List.of("types|out-types|0|3"),
                 rows("SELECT job, topic, partition, next_offset FROM analytics.tally_sink_offsets"));
     }
