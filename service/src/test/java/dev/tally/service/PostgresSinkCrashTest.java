@@ -4,7 +4,8 @@ import dev.tally.broker.EmbeddedKafka;
 import dev.tally.pg.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,14 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue #14: word count with {@code emit: changes} into a PostgreSQL table, the Tally process
+ * Issue #14: word count, in both emit modes, into a PostgreSQL table, the Tally process
  * SIGKILLed four times while input flows: twice at a random moment, twice by the crash hook inside
  * the sink's database transaction (rows written, offsets moved, not committed). In the end the
  * table holds exactly the independently computed last count of every window, and the offsets
- * table stands exactly at the output topic's end.
+ * table stands exactly at the output topic's end. An audit trigger logs every write: no window's
+ * count ever went down, and with {@code final} every window was inserted exactly once.
  */
 class PostgresSinkCrashTest {
-    private static final int LINES = 1_000;
+    private static final int LINES = 1_200;
+    /** Short enough that final windows close (and reach the table) in every life of the job. */
+    private static final long GRACE_MS = 45_000;
     private static final long STEP_MS = 250;
     private static final String PASSWORD = "pw-never-logged-7431";
     /** null: killed from outside at a random moment; N: halts itself inside its N-th sink transaction. */
@@ -39,10 +43,11 @@ class PostgresSinkCrashTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldHoldTheLastCountOfEveryWindowOnceWhenTheProcessIsKilledDuringDatabaseTransactions() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"changes", "final"})
+    void shouldHoldTheLastCountOfEveryWindowOnceWhenTheProcessIsKilledDuringDatabaseTransactions(String emit) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String job = "wc-pg-crash";
+        String job = "wc-pg-crash-" + emit;
         String source = job + "-lines";
         String sink = job + "-counts";
         String group = "tally-" + job;
@@ -55,25 +60,26 @@ class PostgresSinkCrashTest {
         try (LocalPostgres pg = LocalPostgres.start();
              Admin admin = WordCountFixture.admin(kafka);
              KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
+            PostgresSinkFixture.createAuditedTable(pg, "word_counts");
             Path config = dir.resolve("job.yaml");
             Files.writeString(config, PostgresSinkFixture.jobYaml(kafka.bootstrapServers(), dir.resolve("state").toString(),
-                    job, source, sink, "changes", "90s", pg, "word_counts"));
+                    job, source, sink, emit, GRACE_MS / 1000 + "s", pg, "word_counts"));
             child = startJob(config, logs, null);
             assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, group)),
                     "the first instance owns its partitions");
-            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, group, source, lines, 100);
+            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, group, source, lines, 60);
             writer.limit(LINES / LIVES.length);
             CompletableFuture<Void> writing = CompletableFuture.runAsync(writer);
 
             int inTransaction = 0;
             for (int life = 0; life < LIVES.length; life++) {
-                long progress = PostgresSinkFixture.databaseOffsetSum(pg, job);
+                long progress = WordCountFixture.committedSum(admin, group, source);
                 Process running = child;
                 if (LIVES[life] == null) {
                     assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
                         assertTrue(running.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                        return PostgresSinkFixture.databaseOffsetSum(pg, job) > progress;
-                    }), "the sink commits batches after (re)start " + life);
+                        return WordCountFixture.committedSum(admin, group, source) > progress;
+                    }), "the job commits batches after (re)start " + life);
                     Thread.sleep(100 + random.nextInt(900));
                     child.destroyForcibly();
                 } else {
@@ -93,6 +99,7 @@ class PostgresSinkCrashTest {
                 assertTrue(last.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
                 return WordCountFixture.sourceConsumed(admin, group, source);
             }), "the last instance consumed every line");
+            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
             // The repartition tasks may still be behind the source: wait for the table (on a timeout the asserts say why).
             WordCountFixture.eventually(Duration.ofSeconds(60), () -> PostgresSinkFixture.tableCounts(pg, "word_counts")
                     .equals(expected) && PostgresSinkFixture.databaseOffsets(pg, job)
@@ -104,6 +111,14 @@ class PostgresSinkCrashTest {
             assertTrue(expected.equals(actual), () -> WindowOutput.diff(expected, actual));
             assertEquals(PostgresSinkFixture.topicEnds(admin, sink, WordCountFixture.PARTITIONS),
                     PostgresSinkFixture.databaseOffsets(pg, job), "the offsets table stands at the output topic's end");
+            assertEquals(0, PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts_writes WHERE new_count < old_count"),
+                    "no committed batch was applied again after a newer one (no count went down)");
+            if (emit.equals("final")) {
+                assertEquals(0, PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts_writes WHERE op <> 'INSERT'"));
+                assertEquals(PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts"),
+                        PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts_writes"),
+                        "each final window was inserted exactly once across the kills");
+            }
             for (Path log : logs) {
                 assertFalse(Files.readString(log).contains(PASSWORD), "the password is never logged: " + log);
             }

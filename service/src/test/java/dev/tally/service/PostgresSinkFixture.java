@@ -34,6 +34,34 @@ final class PostgresSinkFixture {
                 + "?ApplicationName=tally-test\", user: postgres, password: \"${PG_PASSWORD}\", table: " + table + " } }");
     }
 
+    /**
+     * Creates the word-count table as the README documents it, with a trigger that logs every
+     * write into {@code <table>_writes}: a window inserted twice, or a count that went down (counts
+     * only grow in the output topic), is a committed batch applied a second time. A BEFORE trigger
+     * sees an INSERT even when ON CONFLICT DO NOTHING then skips it.
+     */
+    static void createAuditedTable(LocalPostgres pg, String table) throws SQLException {
+        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (key text NOT NULL, window_start timestamptz NOT NULL,"
+                    + " window_end timestamptz, count bigint, updated_at timestamptz NOT NULL DEFAULT now(),"
+                    + " PRIMARY KEY (key, window_start))");
+            s.execute("CREATE TABLE " + table + "_writes (op text, key text, window_start timestamptz, old_count bigint,"
+                    + " new_count bigint)");
+            s.execute("CREATE FUNCTION " + table + "_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO " + table + "_writes VALUES (TG_OP, NEW.key, NEW.window_start,"
+                    + " CASE WHEN TG_OP = 'UPDATE' THEN OLD.count END, NEW.count); RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER " + table + "_audit BEFORE INSERT OR UPDATE ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION " + table + "_audit()");
+        }
+    }
+
+    static long count(LocalPostgres pg, String sql) throws SQLException {
+        try (Connection c = connect(pg); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static Connection connect(LocalPostgres pg) throws SQLException {
         return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
     }
