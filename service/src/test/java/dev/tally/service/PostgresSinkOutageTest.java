@@ -5,7 +5,8 @@ import dev.tally.config.TallyConfig;
 import dev.tally.config.TallyConfigLoader;
 import dev.tally.pg.LocalPostgres;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class PostgresSinkOutageTest {
         kafka.createTopic(source, WordCountFixture.PARTITIONS, Map.of("retention.ms", "-1"));
         List<WordCountFixture.Line> lines = WordCountFixture.lines(LINES, STEP_MS, 1414);
         Map<WordCountFixture.Cell, Long> expected = WordCountFixture.expectedCounts(lines);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (LocalPostgres pg = LocalPostgres.start();
              Admin admin = WordCountFixture.admin(kafka);
              KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
@@ -83,6 +84,8 @@ class PostgresSinkOutageTest {
                 Map<String, Object> shown = service.databaseSink(job);
                 assertEquals("RETRYING", shown.get("state"), shown::toString);
                 assertTrue(((Number) shown.get("lagRecords")).longValue() > 0, shown::toString);
+                assertTrue(registry.scrape().lines().anyMatch(l -> l.startsWith("tally_sink_lag_records{job=\"" + job + "\"}")
+                        && !l.endsWith(" 0.0")), "Prometheus sees the lag");
 
                 pg.restartServer();
                 writer.limit(LINES);
