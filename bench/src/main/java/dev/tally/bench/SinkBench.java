@@ -123,7 +123,9 @@ public final class SinkBench {
         reset(pg, table);
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl() + (rewrite ? "?reWriteBatchedInserts=true" : ""),
                 "postgres", "")) {
-            createResultTable(c, table);
+            try (Statement s = c.createStatement()) {
+                s.execute(new SinkTable(job(pg, w)).createTable()); // the same table the sink writes
+            }
             c.setAutoCommit(false);
             String conflict = w.emit.equals("final") ? "DO NOTHING" : "DO UPDATE SET window_end = EXCLUDED.window_end,"
                     + " views = EXCLUDED.views, bytes = EXCLUDED.bytes, pages = EXCLUDED.pages, updated_at = now()";
@@ -179,14 +181,6 @@ public final class SinkBench {
 
     private static OffsetDateTime time(long millis) {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-    }
-
-    private static void createResultTable(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE " + table + " (key text NOT NULL, window_start timestamptz NOT NULL, window_end timestamptz,"
-                    + " views bigint, bytes numeric, pages bigint, updated_at timestamptz NOT NULL DEFAULT now(),"
-                    + " PRIMARY KEY (key, window_start))");
-        }
     }
 
     private static void reset(LocalPostgres pg, String table) throws SQLException {

@@ -39,6 +39,7 @@ public final class TableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
     /** Test-only: {@code -Dtally.crash.sink-before-commit=N} halts the JVM in batch N, rows written, not committed. */
     private static final long CRASH_AT = Long.getLong("tally.crash.sink-before-commit", Long.MAX_VALUE);
+    private static final String UNIQUE_VIOLATION = "23505";
     private final PostgresSinkConfig config;
     private final SinkTable table;
     private final String job;
@@ -108,6 +109,20 @@ public final class TableWriter implements AutoCloseable {
      */
     public void apply(WindowRows rows, String topic, Map<Integer, Long> expected, Map<Integer, Long> next)
             throws SinkException {
+        try {
+            apply(rows, topic, expected, next, false);
+        } catch (SinkException.Fatal e) {
+            if (table.upserts() || !(e.getCause() instanceof SQLException s) || !UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                throw e;
+            }
+            LOG.warn("table {}: a final window of this batch is already there (were the offsets in {} reset?);"
+                    + " keeping the rows already there", table.name(), SinkTable.OFFSETS);
+            apply(rows, topic, expected, next, true);
+        }
+    }
+
+    private void apply(WindowRows rows, String topic, Map<Integer, Long> expected, Map<Integer, Long> next,
+                       boolean tolerateConflicts) throws SinkException {
         connect();
         try {
             Map<Integer, Long> held = read(table.lockOffsets(), topic, new ArrayList<>(expected.keySet()));
@@ -123,7 +138,7 @@ public final class TableWriter implements AutoCloseable {
                         s.executeUpdate(table.deleteRows());
                     }
                     if (rows.hasUpserts()) {
-                        s.executeUpdate(table.mergeRows());
+                        s.executeUpdate(table.mergeRows(tolerateConflicts));
                     }
                 }
             }

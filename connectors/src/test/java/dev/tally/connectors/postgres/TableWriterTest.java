@@ -167,6 +167,24 @@ class TableWriterTest {
     }
 
     @Test
+    void shouldKeepTheRowsThereWhenFinalWindowsAreAppliedAgainAfterTheOffsetsWereResetByHand() throws Exception {
+        JobConfig job = job("replay", "replayed", "{ type: tumbling, size: 1m }", "final", "{ n: count }");
+        SinkTable t = new SinkTable(job);
+        WindowRows r = new WindowRows(t.columns());
+        r.add(b("a"), b("{\"key\":\"a\",\"start\":0,\"end\":60000,\"n\":1}"));
+        r.add(b("b"), b("{\"key\":\"b\",\"start\":0,\"end\":60000,\"n\":2}"));
+        try (TableWriter w = new TableWriter(job.sink().postgres(), t, job.name())) {
+            w.offsets("out-replay", List.of(0));
+            w.apply(r, "out-replay", Map.of(0, 0L), Map.of(0, 2L));
+            sql("UPDATE tally_sink_offsets SET next_offset = 0 WHERE job = 'replay'");
+            r.add(b("c"), b("{\"key\":\"c\",\"start\":0,\"end\":60000,\"n\":3}"));
+            w.apply(r, "out-replay", Map.of(0, 0L), Map.of(0, 3L));
+        }
+        assertEquals(List.of("a|1", "b|2", "c|3"), rows("SELECT key, n FROM replayed ORDER BY key"));
+        assertEquals(List.of("3"), rows("SELECT next_offset FROM tally_sink_offsets WHERE job = 'replay'"));
+    }
+
+    @Test
     void shouldAddAColumnWhenTheJobGainsAnAggregateAndStopNamingTheColumnWhenItsTypeWasAltered() throws Exception {
         JobConfig before = job("evolve", "evolving", "{ type: tumbling, size: 1m }", "changes", "{ n: count }");
         try (TableWriter w = new TableWriter(before.sink().postgres(), new SinkTable(before), before.name())) {
