@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The PostgreSQL sink benchmark (issue #14): bench/sink.sh [records per workload, default 500000] [batch, default 50000]
+# The PostgreSQL sink benchmark (issue #14): bench/sink.sh [records per workload, default 500000] [batch, default 50000] [rounds, default 3]
 # Builds the bench module and what it depends on (offline), then runs against a PostgreSQL server
 # it starts itself (Debian's postgresql package; as root it runs the server as the postgres user).
 set -euo pipefail

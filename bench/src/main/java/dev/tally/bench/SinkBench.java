@@ -32,7 +32,7 @@ import java.util.Map;
  * run, on a PostgreSQL server of its own: rows/s for {@code final} (every record a new window)
  * and {@code changes} (every window updated in five different batches). Each contender parses
  * the records' JSON with Jackson and commits once per batch.
- * <pre>bench/sink.sh [records] [batch]</pre>
+ * <pre>bench/sink.sh [records] [batch] [rounds]</pre>
  */
 public final class SinkBench {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,21 +51,38 @@ public final class SinkBench {
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        run(Math.min(records, 50_000), Math.min(batch, 10_000)); // warm-up: JIT and the driver's statement caches
-        System.out.println(table(run(records, batch), records, batch));
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        run(Math.min(records, 50_000), Math.min(batch, 10_000), 1); // warm-up: JIT and the driver's statement caches
+        System.out.println(table(run(records, batch, rounds), records, batch));
     }
 
-    public static List<Result> run(int records, int batch) throws Exception {
-        List<Result> results = new ArrayList<>();
+    /**
+     * Every contender on both workloads, {@code rounds} times interleaved (a machine shared with
+     * other work slows all contenders of a round alike); the median round of each.
+     */
+    public static List<Result> run(int records, int batch, int rounds) throws Exception {
+        List<List<Result>> all = new ArrayList<>();
         try (LocalPostgres pg = LocalPostgres.start()) {
-            for (Workload w : List.of(workload("final", records), workload("changes", records))) {
-                results.add(tally(pg, w, batch));
-                results.add(jdbcLoop(pg, w, batch, false));
-                results.add(jdbcLoop(pg, w, batch, true));
-                results.add(copyCeiling(pg, w, batch));
+            List<Workload> workloads = List.of(workload("final", records), workload("changes", records));
+            for (int round = 0; round < rounds; round++) {
+                List<Result> results = new ArrayList<>();
+                for (Workload w : workloads) {
+                    results.add(tally(pg, w, batch));
+                    results.add(jdbcLoop(pg, w, batch, false));
+                    results.add(jdbcLoop(pg, w, batch, true));
+                    results.add(copyCeiling(pg, w, batch));
+                }
+                all.add(results);
             }
         }
-        return results;
+        List<Result> medians = new ArrayList<>();
+        for (int i = 0; i < all.get(0).size(); i++) {
+            int at = i;
+            List<Result> runs = new ArrayList<>(all.stream().map(r -> r.get(at)).toList());
+            runs.sort(java.util.Comparator.comparingDouble(Result::seconds));
+            medians.add(runs.get(runs.size() / 2));
+        }
+        return medians;
     }
 
     /** final: one record per window. changes: records / 5 windows, record j updating window j mod W to version j / W + 1. */
@@ -208,7 +225,7 @@ public final class SinkBench {
 
     static String table(List<Result> results, int records, int batch) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "### PostgreSQL sink: %,d window records per workload, %,d per transaction%n%n", records, batch))
+                "### PostgreSQL sink: %,d window records per workload, %,d per transaction, median round%n%n", records, batch))
                 .append("| workload | contender | rows/s | of the COPY ceiling | rows in table |\n|---|---|---:|---:|---:|\n");
         for (Result r : results) {
             double ceiling = results.stream().filter(c -> c.workload.equals(r.workload) && c.contender.startsWith("bare COPY"))

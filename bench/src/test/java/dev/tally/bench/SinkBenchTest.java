@@ -11,7 +11,7 @@ class SinkBenchTest {
     @Test
     void shouldLeaveOneRowPerWindowWithItsLastValueWhenEveryContenderRuns() throws Exception {
         int records = 2_000;
-        List<SinkBench.Result> results = SinkBench.run(records, 300);
+        List<SinkBench.Result> results = SinkBench.run(records, 300, 1);
         System.out.println(SinkBench.table(results, records, 300));
         assertEquals(8, results.size());
         for (SinkBench.Result r : results) {
