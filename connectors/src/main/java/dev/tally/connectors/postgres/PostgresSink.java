@@ -124,7 +124,7 @@ public final class PostgresSink implements Runnable {
             restartFromDatabase();
         } catch (SinkException.Transient | KafkaException e) {
             retryLater(e);
-        } catch (SinkException e) {
+        } catch (SinkException e) { // only Fatal is left
             throw (SinkException.Fatal) e;
         }
     }
@@ -247,14 +247,6 @@ public final class PostgresSink implements Runnable {
     public void stop() {
         stopping = true;
         consumer.wakeup();
-    }
-
-    public String job() {
-        return job;
-    }
-
-    public State state() {
-        return state;
     }
 
     /** Output records not yet in the table, as of the last refresh (about once a second). */
