@@ -63,6 +63,11 @@ public final class SinkTable {
         return display;
     }
 
+    /** The table's name as SQL writes it: quoted, schema-qualified when configured so. */
+    public String qualifiedName() {
+        return qualified;
+    }
+
     public List<Column> columns() {
         return columns;
     }
