@@ -98,10 +98,9 @@ public final class TallyService implements AutoCloseable {
         return jobs.stream().anyMatch(j -> j.status().state() == JobStatus.State.FAILED);
     }
 
-    /** Each job finishes or drops its open batch, then stops. */
+    /** Each job finishes or drops its open batch, then stops; database sinks stop in {@link #close()}. */
     public void stop() {
         jobs.forEach(JobGroup::stop);
-        databaseSinks.stop();
     }
 
     /** Stops every job, then closes the stores and the memory budget; a second call does nothing. */
@@ -113,6 +112,8 @@ public final class TallyService implements AutoCloseable {
         closed = true;
         stop();
         awaitTermination();
+        // After the jobs: the sinks apply the jobs' last batches before they stop.
+        databaseSinks.stop();
         databaseSinks.awaitTermination();
         if (stateMetrics != null) {
             stateMetrics.close();

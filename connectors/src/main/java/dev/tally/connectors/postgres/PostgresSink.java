@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,7 @@ public final class PostgresSink implements Runnable {
     private static final long LAG_REFRESH_MS = 1_000;
     private static final long MIN_BACKOFF_MS = 200;
     private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long DRAIN_MS = 10_000;
 
     private final String job;
     private final String topic;
@@ -48,6 +48,7 @@ public final class PostgresSink implements Runnable {
     /** Assigned partitions not yet positioned at the database's offsets: paused until they are. */
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     private volatile boolean stopping;
+    private volatile long drainUntil = Long.MAX_VALUE;
     private volatile State state = State.STARTING;
     private volatile String error;
     private volatile long lag;
@@ -64,18 +65,14 @@ public final class PostgresSink implements Runnable {
         SinkTable t = new SinkTable(job);
         this.writer = new TableWriter(job.sink().postgres(), t, job.name());
         this.rows = new WindowRows(t.columns());
-        this.consumer = new KafkaConsumer<>(settings.processingConsumer(groupId(job.name()), instanceId));
-    }
-
-    public static String groupId(String job) {
-        return "tally-" + job + "-pg";
+        this.consumer = new KafkaConsumer<>(settings.processingConsumer("tally-" + job.name() + "-pg", instanceId));
     }
 
     @Override
     public void run() {
         try {
             consumer.subscribe(List.of(topic), new Rebalance());
-            while (!stopping) {
+            while (!stopping || !drained()) {
                 step();
             }
             flushQuietly();
@@ -115,10 +112,6 @@ public final class PostgresSink implements Runnable {
                 batchStartedMillis = now;
             }
             refreshLag(now);
-        } catch (WakeupException e) {
-            if (!stopping) {
-                throw e;
-            }
         } catch (SinkException.Fenced e) {
             LOG.info("postgres sink of job {}: {}; resuming from the database's offsets", job, e.getMessage());
             restartFromDatabase();
@@ -215,7 +208,7 @@ public final class PostgresSink implements Runnable {
         long until = System.currentTimeMillis() + backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         // polling the paused consumer keeps this sink in its group while it waits
-        while (!stopping && System.currentTimeMillis() < until) {
+        while (System.currentTimeMillis() < Math.min(until, drainUntil)) {
             try {
                 consumer.poll(Duration.ofMillis(Math.min(100, Math.max(1, until - System.currentTimeMillis()))));
                 refreshLag(System.currentTimeMillis());
@@ -244,9 +237,24 @@ public final class PostgresSink implements Runnable {
         lag = total;
     }
 
+    /**
+     * Stops after applying what the sink topic holds (the job's last batches), for at most
+     * {@link #DRAIN_MS}: stop the job first, then its sink, and the table ends at the topic's end.
+     */
     public void stop() {
+        drainUntil = System.currentTimeMillis() + DRAIN_MS;
         stopping = true;
-        consumer.wakeup();
+    }
+
+    private boolean drained() {
+        if (System.currentTimeMillis() >= drainUntil || state == State.RETRYING || state == State.FAILED) {
+            return true; // an unreachable database is not waited for: the next start resumes from its offsets
+        }
+        if (!unpositioned.isEmpty() || state != State.RUNNING) {
+            return false;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(2));
+        return ends.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     /** Output records not yet in the table, as of the last refresh (about once a second). */
