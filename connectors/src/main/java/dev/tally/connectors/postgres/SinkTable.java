@@ -179,14 +179,14 @@ public final class SinkTable {
 
     /**
      * {@code changes}: the newest value of a window replaces the row, with MERGE (PostgreSQL 15; ~25 %
-     * faster here than INSERT … ON CONFLICT DO UPDATE; safe because only the partition's fenced owner
+     * faster here than INSERT … ON CONFLICT DO UPDATE, which older servers get; safe because only the partition's fenced owner
      * writes its keys, and a batch holds each (key, window_start) once). {@code final}: a window's one
      * value is inserted, with a plain INSERT (twice as fast as ON CONFLICT here): the offsets make
      * each window arrive once. A conflict can only come from applying a range twice (offsets reset
      * by hand); the batch is then redone with {@code tolerateConflicts}, keeping the row already
      * there, which holds the same value.
      */
-    String mergeRows(boolean tolerateConflicts) {
+    String mergeRows(boolean tolerateConflicts, boolean mergeCommand) {
         String names = columns.stream().map(c -> ", " + c.quoted()).collect(Collectors.joining());
         String values = columns.stream().map(c -> ", b." + c.quoted()).collect(Collectors.joining());
         String conflict = upsert
@@ -194,7 +194,7 @@ public final class SinkTable {
                 + columns.stream().map(c -> ", " + c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining())
                 + ", updated_at = EXCLUDED.updated_at"
                 : tolerateConflicts ? " ON CONFLICT (key, window_start) DO NOTHING" : "";
-        if (upsert) {
+        if (upsert && mergeCommand) {
             return "MERGE INTO " + qualified + " t USING (SELECT b.key, " + START + " AS ws, " + END + " AS we" + values
                     + " FROM tally_sink_batch b WHERE b.op = " + WindowRows.UPSERT + ") b ON t.key = b.key AND t.window_start = b.ws"
                     + " WHEN MATCHED THEN UPDATE SET window_end = b.we"

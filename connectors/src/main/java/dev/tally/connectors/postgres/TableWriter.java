@@ -44,6 +44,8 @@ public final class TableWriter implements AutoCloseable {
     private final SinkTable table;
     private final String job;
     private Connection connection;
+    /** PostgreSQL 15 and later have MERGE. */
+    private boolean mergeCommand;
     private long batches;
 
     public TableWriter(PostgresSinkConfig config, SinkTable table, String job) {
@@ -70,6 +72,7 @@ public final class TableWriter implements AutoCloseable {
             p.putIfAbsent("tcpKeepAlive", "true");
             connection = DriverManager.getConnection(config.url(), p);
             connection.setAutoCommit(false);
+            mergeCommand = connection.getMetaData().getDatabaseMajorVersion() >= 15;
             return table.ensure(connection);
         } catch (SQLException e) {
             throw failed(e);
@@ -138,7 +141,7 @@ public final class TableWriter implements AutoCloseable {
                         s.executeUpdate(table.deleteRows());
                     }
                     if (rows.hasUpserts()) {
-                        s.executeUpdate(table.mergeRows(tolerateConflicts));
+                        s.executeUpdate(table.mergeRows(tolerateConflicts, mergeCommand));
                     }
                 }
             }
