@@ -41,19 +41,19 @@ final class JobBinder {
             problems.add(f.node("emit"), "final needs windows that end; global windows never do, use changes");
         }
         BatchConfig batch = batch(f);
-        String sink = topicBlock(f, "sink", true, null);
+        SinkConfig sink = SinkBinder.bind(f, aggregates);
         String deadLetter = topicBlock(f, "dead-letter", false, name == null ? null : name + "-dead-letter");
         JobConfig.ErrorPolicy errors = f.choice("errors", JobConfig.ErrorPolicy.class, JobConfig.ErrorPolicy.DEAD_LETTER);
         Integer standbys = f.integer("standby-replicas", 0, 0, Integer.MAX_VALUE);
         Integer threads = f.integer("threads", 1, 1, MAX_THREADS);
-        if (source != null && source.topic().equals(sink)) {
+        if (source != null && sink != null && source.topic().equals(sink.topic())) {
             problems.add(f.node("sink"), "topic must differ from source.topic: a job must not read its own output");
         }
         if (problems.count() != before) {
             return null;
         }
         return new JobConfig(name, source, transform, key, time, window, aggregates, emit, batch,
-                new SinkConfig(sink), deadLetter, errors, standbys, threads);
+                sink, deadLetter, errors, standbys, threads);
     }
 
     private static String name(Fields f) {

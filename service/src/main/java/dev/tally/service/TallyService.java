@@ -3,6 +3,7 @@ package dev.tally.service;
 import dev.tally.config.JobConfig;
 import dev.tally.config.TallyConfig;
 import dev.tally.connectors.KafkaClientSettings;
+import dev.tally.service.job.DatabaseSinks;
 import dev.tally.service.job.JobGroup;
 import dev.tally.service.job.JobStatus;
 import dev.tally.service.metrics.JobMetrics;
@@ -22,6 +23,7 @@ public final class TallyService implements AutoCloseable {
     // Read by HTTP threads, which may serve probes while start() is still adding jobs.
     private final List<JobGroup> jobs = new CopyOnWriteArrayList<>();
     private final List<PaneStore> stores = new CopyOnWriteArrayList<>();
+    private final DatabaseSinks databaseSinks = new DatabaseSinks();
     private MemoryBudget budget;
     private boolean closed;
     private StateMetrics stateMetrics;
@@ -46,6 +48,7 @@ public final class TallyService implements AutoCloseable {
             metrics.bindReadiness(() -> group.status().isReady());
             jobs.add(group);
             group.start();
+            databaseSinks.start(job, settings, instanceId, registry);
         }
     }
 
@@ -65,6 +68,11 @@ public final class TallyService implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A job's database sink as /jobs shows it, or null when it has none. */
+    public java.util.Map<String, Object> databaseSink(String job) {
+        return databaseSinks.status(job);
     }
 
     public MemoryBudget memoryBudget() {
@@ -90,7 +98,7 @@ public final class TallyService implements AutoCloseable {
         return jobs.stream().anyMatch(j -> j.status().state() == JobStatus.State.FAILED);
     }
 
-    /** Each job finishes or drops its open batch, then stops. */
+    /** Each job finishes or drops its open batch, then stops; database sinks stop in {@link #close()}. */
     public void stop() {
         jobs.forEach(JobGroup::stop);
     }
@@ -104,6 +112,9 @@ public final class TallyService implements AutoCloseable {
         closed = true;
         stop();
         awaitTermination();
+        // After the jobs: the sinks apply the jobs' last batches before they stop.
+        databaseSinks.stop();
+        databaseSinks.awaitTermination();
         if (stateMetrics != null) {
             stateMetrics.close();
         }

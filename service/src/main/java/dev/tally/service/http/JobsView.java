@@ -65,6 +65,10 @@ final class JobsView {
         Map<String, Object> m = new LinkedHashMap<>(s.toMap());
         JobConfig config = service.config().job(s.job());
         m.put("config", mapper.valueToTree(config));
+        Map<String, Object> sink = service.databaseSink(s.job());
+        if (sink != null) {
+            m.put("databaseSink", sink);
+        }
         return m;
     }
 }

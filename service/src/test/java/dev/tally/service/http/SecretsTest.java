@@ -52,7 +52,13 @@ class SecretsTest {
                     window: { type: tumbling, size: 10s }
                     aggregates: { n: count }
                     batch: { interval: 200ms }
-                    sink: { topic: secret-out-%s }
+                    sink:
+                      topic: secret-out-%s
+                      postgres:   # nothing listens on port 1: the sink retries, and says why, without the secret
+                        url: "jdbc:postgresql://127.0.0.1:1/x?sslmode=disable&password=${TALLY_TEST_PASSWORD}"
+                        user: tally
+                        password: ${TALLY_TEST_PASSWORD}
+                        table: results
                   - name: broken-%s
                     source: { topic: no-such-topic-%s, format: json }
                     key: user
@@ -75,7 +81,8 @@ class SecretsTest {
         try (ServiceHttpTest.Running r = ServiceHttpTest.Running.start(config)) {
             await("the broken job failed and the fine one is running", Duration.ofSeconds(60), () -> {
                 JsonNode all = json(get(r.url() + "/jobs")).get("jobs");
-                return all.get(0).get("ready").asBoolean() && "FAILED".equals(all.get(1).get("state").asText());
+                return all.get(0).get("ready").asBoolean() && "FAILED".equals(all.get(1).get("state").asText())
+                        && "RETRYING".equals(all.get(0).get("databaseSink").get("state").asText());
             });
             jobs = get(r.url() + "/jobs").body();
             broken = get(r.url() + "/jobs/broken-" + id).body();
@@ -91,6 +98,10 @@ class SecretsTest {
         assertTrue(logs.contains("no-such-topic-" + id), "the failure was logged (so the logs were captured): " + logs);
         assertEquals("******", json(jobs).get("kafka").get("sasl.jaas.config").asText());
         assertEquals("******", json(jobs).get("kafka").get("ssl.key.password").asText());
+        JsonNode pg = json(jobs).get("jobs").get(0).get("config").get("sink").get("postgres");
+        assertEquals("******", pg.get("password").asText());
+        assertEquals("jdbc:postgresql://127.0.0.1:1/x?sslmode=disable&password=******", pg.get("url").asText());
+        assertTrue(logs.contains("cannot write to results"), "the sink's retry was logged: " + logs);
         for (Map.Entry<String, String> seen : Map.of("/jobs", jobs, "/jobs/broken", broken, "/metrics", metrics,
                 "a refused pull query", badQuery, "the logs", logs).entrySet()) {
             assertFalse(seen.getValue().contains(SECRET), "the secret appears in " + seen.getKey());
