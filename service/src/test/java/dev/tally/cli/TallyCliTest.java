@@ -156,7 +156,7 @@ class TallyCliTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("minimum of the"), text);
         assertTrue(text.contains("idle or empty source partitions leave the minimum"), text);
-        assertTrue(text.contains("a partition is idle after time.idle-timeout = 1m"), text);
+        assertTrue(text.contains("any partition after time.idle-timeout = 1m without records"), text);
         assertTrue(text.contains("lateness is judged at the source, on the input record"), text);
         assertTrue(text.contains("size + grace = 1m5s"), text);
         assertTrue(text.contains("p = quantiles(latency) at [0.5, 0.95, 0.99], a KLL sketch estimate"), text);
