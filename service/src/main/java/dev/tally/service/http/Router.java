@@ -94,7 +94,9 @@ final class Router implements HttpHandler, AutoCloseable {
             case "/metrics":
                 return new Response(200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
             case "/health/live":
-                return json(200, Map.of("status", "UP"));
+                // A job that failed for good does not heal by itself: the orchestrator restarts the process.
+                return service.anyFailed() ? json(503, Map.of("status", "DOWN", "reason", "a job failed; see /jobs"))
+                        : json(200, Map.of("status", "UP"));
             case "/health/ready":
                 return ready();
             case "/jobs":

@@ -62,6 +62,9 @@ final class JobRunner implements Runnable {
     private long sessionTimeoutMs;
     /** A batch committed from a rebalance callback failed: the loop recovers before it goes on. */
     private BatchCommitter.Result failedInCallback;
+    /** Kafka did not answer during recovery: start over once it does. */
+    private boolean outage;
+    private long outageBackoffMs = 500;
     /** errors: fail met a bad record in a repartitioning job: stop once the repartition topic is drained. */
     private RepartitionDrain drain;
 
@@ -127,10 +130,9 @@ final class JobRunner implements Runnable {
 
     private void setup() throws InterruptedException {
         status.starting();
-        topicCreation.ensure();
+        awaitTopics();
         clients = new JobClients(job, settings, topics, memberId);
         consumer = clients.consumer;
-        producer = clients.newProducer();
         sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i").getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         positions = new ConsumedPositions(consumer, failFast,
                 tp -> source != null && source.time() != null && tp.topic().equals(sourceTopic) ? source.time().encode(tp.partition()) : "");
@@ -145,6 +147,33 @@ final class JobRunner implements Runnable {
         metrics.bindConsumers(consumer, clients.restoreConsumer, topics.changelog());
     }
 
+    /**
+     * A source topic that does not exist yet, or a broker that does not answer, is a wait, not a
+     * failure: the job stays not-ready, says so once, and tries again with backoff.
+     */
+    private void awaitTopics() throws InterruptedException {
+        long wait = 500;
+        String said = null;
+        while (!stopping) {
+            try {
+                topicCreation.ensure();
+                if (said != null) {
+                    log.info("job {}: its topics are there now", job.name());
+                }
+                return;
+            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                String why = e.getMessage();
+                if (!why.equals(said)) {
+                    log.warn("job {}: not ready: {}; waiting for it", job.name(), why);
+                    said = why;
+                }
+                status.waiting(why);
+                Thread.sleep(wait);
+                wait = Math.min(wait * 2, 5_000);
+            }
+        }
+    }
+
     private void loop() throws InterruptedException {
         long intervalNanos = job.batch().interval().toNanos();
         int maxRecords = job.batch().maxRecords();
@@ -157,6 +186,9 @@ final class JobRunner implements Runnable {
             long batchTime = System.currentTimeMillis();
             crash.batchStarted();
             try {
+                if (!connected()) {
+                    continue;
+                }
                 for (int consumed = 0; !stopping && consumed < maxRecords; ) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
@@ -178,6 +210,11 @@ final class JobRunner implements Runnable {
                 }
             } catch (RecordRouter.BadRecordStop e) {
                 stopAt(e);
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                // The broker did not answer in time (a restore's end offsets, committed offsets,
+                // initTransactions): drop the batch and start over from what Kafka has, with backoff.
+                brokerUnreachable(e);
+                continue;
             }
             metrics.recordsConsumed.increment(router.takeSourceRecords());
             endBatch(commit());
@@ -190,6 +227,42 @@ final class JobRunner implements Runnable {
             deadline = Math.min(deadline + intervalNanos, System.nanoTime() + intervalNanos);
             metrics.afterBatch(thread, status.watermarks());
         }
+    }
+
+    /**
+     * After the broker was unreachable, the producer and the tasks start over from what Kafka has;
+     * false (and the next try after a backoff) while that still fails.
+     */
+    private boolean connected() throws InterruptedException {
+        if (!outage) {
+            if (producer == null) {
+                producer = clients.newProducer();
+            }
+            return true;
+        }
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+        producer = clients.newProducer();
+        tasks.restartAll();
+        tasks.rewind(consumer.assignment());
+        outage = false;
+        outageBackoffMs = 500;
+        log.info("job {}: Kafka answers again; restoring and resuming", job.name());
+        return true;
+    }
+
+    private void brokerUnreachable(RuntimeException e) throws InterruptedException {
+        if (!outage) {
+            log.warn("job {}: not ready: Kafka did not answer ({}); retrying with backoff", job.name(), e.getMessage());
+        }
+        outage = true;
+        metrics.transactionsAborted.increment();
+        dropOpenBatch();
+        status.ready(false);
+        Thread.sleep(outageBackoffMs);
+        outageBackoffMs = Math.min(outageBackoffMs * 2, 10_000);
     }
 
     /** Acts on rebalances and on a batch that failed inside one; true when the last poll's records are stale. */
@@ -274,7 +347,7 @@ final class JobRunner implements Runnable {
             producer.close(Duration.ZERO);
             producer = clients.newProducer();
         }
-        tasks.restart(new ArrayList<>(tasks.tasks().keySet()));
+        tasks.restartAll();
         tasks.rewind(consumer.assignment());
         if (failed.outcome() == BatchCommitter.Outcome.FENCED) {
             consumer.enforceRebalance("producer fenced or broken: " + failed.cause());

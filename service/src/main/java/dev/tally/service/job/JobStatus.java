@@ -34,7 +34,15 @@ public final class JobStatus {
         ready = r;
         if (r && state == State.STARTING) {
             state = State.RUNNING;
+            error = null;
         }
+    }
+
+    /** Not started yet, for a reason that may pass (a missing topic, an unreachable broker): shown as the error. */
+    void waiting(String why) {
+        state = State.STARTING;
+        ready = false;
+        error = why;
     }
 
     void stopped() {

@@ -42,6 +42,8 @@ final class TaskManager {
     private final String taskTopic;
     private final RepartitionSource source;
     private final Map<Integer, WindowOperator> tasks = new TreeMap<>();
+    /** The task partitions assigned here, restored or not. */
+    private final Set<Integer> owned = new java.util.TreeSet<>();
     private Consumer<byte[], byte[]> consumer;
     private ChangelogRestorer restorer;
     private ConsumedPositions positions;
@@ -129,6 +131,7 @@ final class TaskManager {
             assigned.remove(tp);
             if (tp.topic().equals(taskTopic)) {
                 tasks.remove(tp.partition());
+                owned.remove(tp.partition());
                 restorer.cancel(tp.partition());
                 gone.add(tp.partition());
             }
@@ -155,16 +158,17 @@ final class TaskManager {
         if (!lost.isEmpty()) {
             lost.clear();
             dropOpenBatch.run();
-            restart(new ArrayList<>(tasks.keySet()));
+            restartAll();
             rewind(consumer.assignment());
             drop = true;
         }
         if (!assigned.isEmpty()) {
             List<TopicPartition> fresh = new ArrayList<>(assigned);
-            assigned.clear();
             // Under read_committed this waits for offsets a previous owner still has pending in an open
             // transaction (KIP-447): a zombie's batch is resolved before the changelog end is read.
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(fresh), Duration.ofSeconds(60));
+            // Cleared only now: if the broker did not answer, the loop tries again after a backoff.
+            assigned.removeAll(fresh);
             List<Integer> newTasks = new ArrayList<>();
             List<TopicPartition> sources = new ArrayList<>();
             for (TopicPartition tp : fresh) {
@@ -179,6 +183,7 @@ final class TaskManager {
                     }
                 }
             }
+            owned.addAll(newTasks);
             if (standby != null) {
                 standby.release(thread, Set.copyOf(newTasks));
             }
@@ -197,6 +202,11 @@ final class TaskManager {
         if (restorer.isRestoring()) {
             restored(restorer.step(maxMillis));
         }
+    }
+
+    /** Every task assigned here starts over from local state and its changelog (after a dropped batch or an outage). */
+    void restartAll() {
+        restart(new ArrayList<>(owned));
     }
 
     /**
