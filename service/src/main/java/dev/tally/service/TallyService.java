@@ -25,7 +25,7 @@ public final class TallyService implements AutoCloseable {
     private final List<PaneStore> stores = new CopyOnWriteArrayList<>();
     private final DatabaseSinks databaseSinks = new DatabaseSinks();
     private MemoryBudget budget;
-    private boolean closed;
+    private volatile boolean closed;
     private StateMetrics stateMetrics;
     private volatile String instanceId;
 
@@ -92,6 +92,11 @@ public final class TallyService implements AutoCloseable {
         for (JobGroup j : jobs) {
             j.awaitTermination();
         }
+    }
+
+    /** True once {@link #close()} began: local state is about to go away. */
+    public boolean isClosing() {
+        return closed;
     }
 
     public boolean anyFailed() {

@@ -97,8 +97,8 @@ public final class FileRun {
                     }
                 } catch (BadRecordException e) {
                     rejected.add(new Rejected(i + 1, e.reason().name(), e.getMessage()));
-                } catch (IllegalArgumentException e) {
-                    rejected.add(new Rejected(i + 1, BadRecordException.Reason.EXPRESSION_FAILED.name(), e.getMessage()));
+                } catch (dev.tally.engine.window.TimeOutOfRangeException e) {
+                    rejected.add(new Rejected(i + 1, BadRecordException.Reason.BAD_TIME.name(), e.getMessage()));
                 }
                 if ((i + 1) % batchSize == 0) {
                     finish(source, repartition, task, store, time, sink);

@@ -170,7 +170,7 @@ public final class WindowMath {
     private static long alignDown(long time, long unit) {
         long q = Math.floorDiv(time, unit);
         if (q < Long.MIN_VALUE / unit) {
-            throw new IllegalArgumentException("time " + time + " is out of range for windows of " + unit + " ms");
+            throw new TimeOutOfRangeException("time " + time + " is out of range for windows of " + unit + " ms");
         }
         return q * unit;
     }

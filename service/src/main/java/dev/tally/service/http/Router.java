@@ -118,6 +118,10 @@ final class Router implements HttpHandler, AutoCloseable {
         }
         String[] parts = path.split("/", -1);
         if (parts.length == 4 && parts[1].equals("jobs") && parts[3].equals("windows")) {
+            if (service.isClosing()) {
+                // The stores are about to close under the query: a clean 503, never a read of closed native state.
+                throw new HttpError(503, "shutting down");
+            }
             PullQuery.Answer a = pull.answer(parts[2], query);
             return json(a.status(), a.body());
         }

@@ -69,9 +69,18 @@ public final class TallyHttpServer implements AutoCloseable {
     }
 
     @Override
+    /** Stops taking requests and lets those in flight finish (a pull query reads the stores, which close after this). */
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop(1);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         router.close();
     }
 }

@@ -117,8 +117,12 @@ public final class JobGroup {
         }
         if (standby != null && !terminated) {
             terminated = true;
-            standby.stop();
-            standbyThread.join(5_000);
+            // Joined for good: the store it writes closes right after this, and a write into a closed
+            // RocksDB crashes the JVM.
+            while (standbyThread.isAlive()) {
+                standby.stop();
+                standbyThread.join(5_000);
+            }
             standbyAdmin.close(Duration.ofSeconds(1));
         }
     }

@@ -110,6 +110,8 @@ final class RecordRouter {
             }
         } catch (BadRecordException e) {
             badRecord(r, e.reason(), e.getMessage());
+        } catch (dev.tally.engine.window.TimeOutOfRangeException e) {
+            badRecord(r, BadRecordException.Reason.BAD_TIME, e.getMessage());
         }
     }
 
