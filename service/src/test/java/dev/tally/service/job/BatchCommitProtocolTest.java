@@ -396,6 +396,110 @@ class BatchCommitProtocolTest {
         }
     }
 
+    private static void thirdBatch(Rig rig) {
+        rig.event(0, "a", 16_000).event(0, "d", 26_000).event(1, "e", 27_000).event(1, "c", 21_000);
+    }
+
+    /**
+     * UNKNOWN when the broker did commit: the batch is never aborted; a new producer, the store
+     * restored from the changelog (whose tail is the batch the store never applied) and the positions
+     * from the group's committed offsets; the open batch is not processed twice, and the next batch
+     * emits exactly what it emits after a batch that committed without trouble.
+     */
+    @Test
+    void shouldRebuildFromTheChangelogAndNotProcessTheBatchTwiceWhenACommitWithUnknownOutcomeHadCommitted() {
+        try (PaneStore expectedStore = StateStores.inMemory(); PaneStore store = StateStores.inMemory()) {
+            Rig reference = new Rig(expectedStore);
+            MockProducer<byte[], byte[]> referenceProducer = producer(true);
+            firstBatch(reference);
+            reference.commit(referenceProducer);
+            secondBatch(reference);
+            reference.commit(referenceProducer);
+            int referenceSecond = referenceProducer.history().size();
+            Map<String, String> referenceAfterSecond = contents(expectedStore);
+            thirdBatch(reference);
+            assertEquals(BatchCommitter.Outcome.COMMITTED, reference.commit(referenceProducer).outcome());
+
+            Rig rig = new Rig(store);
+            MockProducer<byte[], byte[]> producer = producer(true);
+            firstBatch(rig);
+            rig.commit(producer);
+            Map<String, String> storeBefore = contents(store);
+            secondBatch(rig);
+            producer.commitTransactionException = new TimeoutException("commit");
+            assertEquals(BatchCommitter.Outcome.UNKNOWN, rig.commit(producer).outcome());
+            assertFalse(producer.transactionAborted(), "an unknown outcome is never aborted");
+            assertEquals(storeBefore, contents(store), "the store lags: the batch may not have committed");
+
+            // the broker did commit it: its records joined the changelog, its offsets the group's
+            List<ProducerRecord<byte[], byte[]>> truth = new ArrayList<>(producer.history());
+            truth.addAll(producer.uncommittedRecords());
+            rig.consumer.commitSync(producer.uncommittedOffsets().get(rig.consumer.groupMetadata().groupId()));
+
+            // recovery: drop the open batch, new producer, restore the tasks from the changelog, rewind
+            rig.router.clear();
+            rig.openBatch.clear();
+            MockProducer<byte[], byte[]> next = producer(true);
+            restoreFromChangelog(store, truth);
+            rig.restartTasks();
+            rig.positions.rewind(rig.consumer.assignment());
+            for (int task = 0; task < TASKS; task++) {
+                assertEquals(changelog(truth, task).size(), store.checkpoint(task).changelogOffset(), "restored to the changelog's end");
+            }
+            assertEquals(openWindows(referenceAfterSecond, rig), openWindows(contents(store), rig),
+                    "the restored store holds what an untroubled commit applied (expired panes come back with a replay)");
+
+            thirdBatch(rig);
+            BatchCommitter.Result r = rig.commit(next);
+            assertEquals(BatchCommitter.Outcome.COMMITTED, r.outcome(), String.valueOf(r.cause()));
+            assertEquals(describe(referenceProducer.history().subList(referenceSecond, referenceProducer.history().size())),
+                    describe(next.history()), "the next batch emits what it emits after an untroubled commit");
+            assertEquals(referenceProducer.consumerGroupOffsetsHistory().get(2),
+                    next.consumerGroupOffsetsHistory().get(0));
+        }
+    }
+
+    /** The changelog records {@code log} (offsets counted from 0 per partition) replayed into the store by a ChangelogRestorer. */
+    private static void restoreFromChangelog(PaneStore store, List<ProducerRecord<byte[], byte[]>> log) {
+        MockConsumer<byte[], byte[]> restore = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> begins = new java.util.HashMap<>();
+        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+        for (int task = 0; task < TASKS; task++) {
+            TopicPartition tp = new TopicPartition(TOPICS.changelog(), task);
+            begins.put(tp, 0L);
+            ends.put(tp, (long) changelog(log, task).size());
+        }
+        restore.updateBeginningOffsets(begins);
+        restore.updateEndOffsets(ends);
+        ChangelogRestorer restorer = new ChangelogRestorer(restore, store, TOPICS.changelog(), CrashHook.fromSystemProperties());
+        restorer.begin(IntStream.range(0, TASKS).boxed().toList());
+        for (int task = 0; task < TASKS; task++) {
+            TopicPartition tp = new TopicPartition(TOPICS.changelog(), task);
+            if (restore.assignment().contains(tp)) {
+                long from = Math.max(0, store.checkpoint(task).changelogOffset());
+                List<ProducerRecord<byte[], byte[]>> records = changelog(log, task);
+                for (int offset = (int) from; offset < records.size(); offset++) {
+                    restore.addRecord(new ConsumerRecord<>(TOPICS.changelog(), task, offset, records.get(offset).key(), records.get(offset).value()));
+                }
+            }
+        }
+        for (int i = 0; restorer.isRestoring(); i++) {
+            assertTrue(i < 100, "restore did not finish");
+            restorer.step(10);
+        }
+    }
+
+    /** Entries of windows still open for the rig's tasks (a replayed changelog also holds expired panes). */
+    private static Map<String, String> openWindows(Map<String, String> contents, Rig rig) {
+        Map<String, String> out = new TreeMap<>(contents);
+        out.keySet().removeIf(k -> {
+            String[] parts = k.split("/");
+            return !parts[1].equals("checkpoint")
+                    && Long.parseLong(parts[1]) + WINDOW_MS <= rig.tasks.get(Integer.parseInt(parts[0])).watermark();
+        });
+        return out;
+    }
+
     private static Map<String, String> withoutPositions(Map<String, String> contents) {
         Map<String, String> out = new TreeMap<>(contents);
         out.replaceAll((k, v) -> k.endsWith("/checkpoint") ? v.substring(v.indexOf('/') + 1) : v);
