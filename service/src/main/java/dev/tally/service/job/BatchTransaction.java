@@ -44,7 +44,8 @@ import java.util.concurrent.Future;
  *   <li>{@link Failure#ABORTABLE}: the transaction was aborted here; rewind and retry with backoff.
  *       Includes a group generation change seen by {@code sendOffsetsToTransaction}.</li>
  *   <li>{@link Failure#FATAL}: the producer is fenced or broken (ProducerFenced, OutOfOrderSequence,
- *       authorization, fenced group member); never abort: close it, drop the batch, rejoin.</li>
+ *       authorization, fenced group member, a failed abort, a refused {@code beginTransaction});
+ *       never abort: close it, drop the batch, rejoin.</li>
  *   <li>{@link Failure#UNKNOWN_OUTCOME}: {@code commitTransaction} timed out, the batch may or may
  *       not have committed; never abort: close the producer and build a new one, whose
  *       {@code initTransactions()} resolves the old transaction, then re-read the truth from Kafka.</li>
@@ -168,8 +169,14 @@ final class BatchTransaction {
     }
 
     private BatchFailedException fail(KafkaException e, boolean committing) {
+        boolean begun = state == State.STARTED || state == State.PREPARED;
         state = State.FAILED;
         Failure kind = classify(e, committing);
+        if (kind == Failure.ABORTABLE && !begun) {
+            // beginTransaction itself failed: aborting would throw IllegalStateException (no open
+            // transaction) past the caller, and a producer that will not begin one needs replacing.
+            return new BatchFailedException(Failure.FATAL, e);
+        }
         if (kind == Failure.ABORTABLE) {
             try {
                 producer.abortTransaction();
