@@ -15,7 +15,7 @@ import java.util.Random;
  * changes. Prints the report and exits 0 only when the run passed.
  *
  * <pre>ChaosMain [--records N] [--kills N] [--zombies N] [--broker-restarts N] [--scale-changes N]
- *           [--crash-points N] [--feed-seconds S] [--broker-down-seconds S] [--fault-gap-seconds S] [--threads N] [--dir DIR]</pre>
+ *           [--crash-points N] [--feed-seconds S] [--broker-down-seconds S] [--fault-gap-seconds S] [--threads N] [--standby-replicas N] [--dir DIR]</pre>
  */
 public final class ChaosMain {
     private ChaosMain() {
@@ -34,6 +34,7 @@ public final class ChaosMain {
         long brokerDown = 30;
         long gap = 12;
         int threads = 1;
+        int standbys = 0;
         Path dir = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
@@ -48,6 +49,7 @@ public final class ChaosMain {
                 case "--broker-down-seconds" -> brokerDown = Long.parseLong(v);
                 case "--fault-gap-seconds" -> gap = Long.parseLong(v);
                 case "--threads" -> threads = Integer.parseInt(v);
+                case "--standby-replicas" -> standbys = Integer.parseInt(v);
                 case "--dir" -> dir = Path.of(v);
                 default -> {
                     System.err.println("unknown option " + args[i]);
@@ -60,7 +62,7 @@ public final class ChaosMain {
         }
         List<Fault> faults = schedule(kills, zombies, brokerRestarts, scaleChanges, crashRounds);
         ChaosSettings s = new ChaosSettings("long", dir.resolve("run"), 42, records, 6, 200, 5, 10_000, 9_973,
-                feedSeconds * 1000, 3, 3, faults, gap * 1000, 22_000, brokerDown * 1000, 600_000, threads);
+                feedSeconds * 1000, 3, 3, faults, gap * 1000, 22_000, brokerDown * 1000, 600_000, threads, standbys);
         System.out.println("chaos: work dir " + dir + ", faults in order: " + faults);
         ChaosReport report;
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"), 0)) {

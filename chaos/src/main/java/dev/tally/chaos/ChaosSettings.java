@@ -24,7 +24,8 @@ import java.util.List;
  */
 record ChaosSettings(String tag, Path workDir, long seed, long records, int partitions, int users, long stepMs,
                      long windowMs, long malformedEvery, long feedMillis, int instances, int startInstances, List<Fault> faults,
-                     long faultGapMillis, long zombieMillis, long brokerDownMillis, long settleMillis, int threads) {
+                     long faultGapMillis, long zombieMillis, long brokerDownMillis, long settleMillis, int threads,
+                     int standbyReplicas) {
 
     ChaosSettings {
         faults = List.copyOf(faults);
@@ -33,22 +34,28 @@ record ChaosSettings(String tag, Path workDir, long seed, long records, int part
     /** A short run for CI: a few thousand records, faults a few seconds apart. */
     static ChaosSettings ci(String tag, Path workDir, int instances, int startInstances, List<Fault> faults) {
         return new ChaosSettings(tag, workDir, tag.hashCode(), 4_000, 4, 25, 20, 5_000, 397,
-                20_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000, 1);
+                20_000, instances, startInstances, faults, 3_000, 22_000, 8_000, 240_000, 1, 0);
     }
 
     ChaosSettings withFeedMillis(long millis) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
-                millis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, threads);
+                millis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, threads, standbyReplicas);
     }
 
     ChaosSettings withFaultGapMillis(long millis) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
-                feedMillis, instances, startInstances, faults, millis, zombieMillis, brokerDownMillis, settleMillis, threads);
+                feedMillis, instances, startInstances, faults, millis, zombieMillis, brokerDownMillis, settleMillis, threads, standbyReplicas);
+    }
+
+    /** {@code standby-replicas: n} for both jobs: warm copies of each task on other instances. */
+    ChaosSettings withStandbyReplicas(int n) {
+        return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
+                feedMillis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, threads, n);
     }
 
     ChaosSettings withThreads(int n) {
         return new ChaosSettings(tag, workDir, seed, records, partitions, users, stepMs, windowMs, malformedEvery,
-                feedMillis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, n);
+                feedMillis, instances, startInstances, faults, faultGapMillis, zombieMillis, brokerDownMillis, settleMillis, n, standbyReplicas);
     }
 
     String inputTopic() {

@@ -35,6 +35,7 @@ final class JobYaml {
                     .append("    aggregates: { n: count, seq_sum: { sum: seq } }\n")
                     .append("    emit: ").append(job.emitFinal() ? "final" : "changes").append('\n')
                     .append("    threads: ").append(s.threads()).append('\n')
+                    .append("    standby-replicas: ").append(s.standbyReplicas()).append('\n')
                     .append("    batch: { interval: 300ms, max-records: 5000 }\n")
                     .append("    sink: { topic: ").append(job.sinkTopic()).append(" }\n")
                     .append("    dead-letter: { topic: ").append(job.deadLetterTopic()).append(" }\n");

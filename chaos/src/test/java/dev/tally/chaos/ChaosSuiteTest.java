@@ -83,6 +83,15 @@ class ChaosSuiteTest {
     }
 
     @Test
+    void shouldMatchOracleWhenStandbysTakeOverAndGiveBackQuickly() throws InterruptedException, IOException {
+        // standby-replicas: 1 on 3 instances: a kill, then scale-downs that move every task onto the
+        // instance keeping its standby and scale-ups that give it back seconds later, so a standby
+        // paused for a task it briefly owned must tail again from its store's own checkpoint.
+        run(ChaosSettings.ci("standby", work("standby"), 3, 3, List.of(Fault.KILL, Fault.SCALE_DOWN, Fault.SCALE_UP,
+                Fault.KILL, Fault.SCALE_DOWN, Fault.SCALE_UP)).withStandbyReplicas(1).withFeedMillis(30_000));
+    }
+
+    @Test
     void shouldKeepZombieOutputOutWhenAPausedInstanceOutlivesItsTimeouts() throws InterruptedException, IOException {
         run("zombie", 2, 2, List.of(Fault.ZOMBIE));
     }

@@ -62,6 +62,8 @@ final class JobRunner implements Runnable {
     private long sessionTimeoutMs;
     /** A batch committed from a rebalance callback failed: the loop recovers before it goes on. */
     private BatchCommitter.Result failedInCallback;
+    /** The loop ended: a rebalance callback while the clients close commits nothing. */
+    private volatile boolean abandoned;
     /** Kafka did not answer during recovery: start over once it does. */
     private boolean outage;
     private long outageBackoffMs = 500;
@@ -124,6 +126,8 @@ final class JobRunner implements Runnable {
             status.failed(e.toString());
             log.error("job {} failed", job.name(), e);
         } finally {
+            // A failed thread leaves its open batch to the next owner: closing the consumer must not commit it.
+            abandoned = true;
             closeClients();
         }
     }
@@ -136,9 +140,9 @@ final class JobRunner implements Runnable {
         sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i").getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         positions = new ConsumedPositions(consumer, failFast,
                 tp -> source != null && source.time() != null && tp.topic().equals(sourceTopic) ? source.time().encode(tp.partition()) : "");
-        int taskPartitions = consumer.partitionsFor(topics.tasks(job)).size();
+        int taskPartitions = partitionCount(topics.tasks(job));
         if (source != null && source.time() != null) {
-            source.time().sourcePartitions(consumer.partitionsFor(sourceTopic).size());
+            source.time().sourcePartitions(partitionCount(sourceTopic));
         }
         tasks.bind(consumer, new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash), positions, taskPartitions);
         batch = new BatchCommitter.Batch(tasks.tasks(), router, source, peers, this::sourceCaughtUp, taskPartitions, positions);
@@ -171,6 +175,20 @@ final class JobRunner implements Runnable {
                 Thread.sleep(wait);
                 wait = Math.min(wait * 2, 5_000);
             }
+        }
+    }
+
+    /** A topic just created may be missing from the client's metadata for a moment: ask until it is there. */
+    private int partitionCount(String topic) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            int n = consumer.partitionsFor(topic).size();
+            if (n > 0) {
+                return n;
+            }
+            if (stopping || attempt >= 300) {
+                throw new org.apache.kafka.common.errors.TimeoutException("no partitions known for topic " + topic);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -305,6 +323,9 @@ final class JobRunner implements Runnable {
 
     /** Inside onPartitionsRevoked: the open batch is finished while its partitions are ours; recovery waits for the loop. */
     private void commitInCallback() {
+        if (abandoned) {
+            return;
+        }
         BatchCommitter.Result r = commit();
         if (r.outcome() == BatchCommitter.Outcome.COMMITTED || r.outcome() == BatchCommitter.Outcome.IDLE) {
             committed(r);

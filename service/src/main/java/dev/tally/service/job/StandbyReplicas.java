@@ -59,6 +59,9 @@ final class StandbyReplicas implements Runnable {
         this.replicas = replicas;
     }
 
+    /** Tasks a processing thread here owned since this consumer last read them. */
+    private final Set<Integer> stale = new HashSet<>();
+
     /** Tasks this instance keeps warm now. */
     Set<Integer> standing() {
         return standing;
@@ -67,6 +70,9 @@ final class StandbyReplicas implements Runnable {
     /** Processing thread {@code thread} takes these tasks: once this returns, no standby write to them happens. */
     synchronized void release(int thread, Set<Integer> tasks) {
         excluded.computeIfAbsent(thread, t -> new HashSet<>()).addAll(tasks);
+        // While a thread owns them, the store moves on without this consumer: when they come back,
+        // tailing must restart from the store's checkpoint, not from where this consumer stopped.
+        stale.addAll(tasks);
     }
 
     /** Processing thread {@code thread} gave these tasks up: they may be kept warm again. */
@@ -74,6 +80,23 @@ final class StandbyReplicas implements Runnable {
         Set<Integer> owned = excluded.get(thread);
         if (owned != null) {
             owned.removeAll(tasks);
+        }
+    }
+
+    /** Tasks given back since a thread owned them: tail again from what the store holds. */
+    private void seekStaleToCheckpoints() {
+        for (TopicPartition tp : consumer.assignment()) {
+            int task = tp.partition();
+            if (stale.contains(task) && !isExcluded(task)) {
+                long from = store.checkpoint(task).changelogOffset();
+                clocks.put(task, store.checkpoint(task).meta());
+                if (from < 0) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, from);
+                }
+                stale.remove(task);
+            }
         }
     }
 
@@ -104,11 +127,14 @@ final class StandbyReplicas implements Runnable {
                     Thread.sleep(200);
                     continue;
                 }
+                synchronized (this) {
+                    seekStaleToCheckpoints();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 synchronized (this) {
                     for (TopicPartition tp : records.partitions()) {
                         int task = tp.partition();
-                        if (!isExcluded(task)) {
+                        if (!isExcluded(task) && !stale.contains(task)) {
                             clocks.put(task, ChangelogRestorer.applyChunk(store, task, records.records(tp), clocks.get(task),
                                     consumer.position(tp)));
                         }
@@ -175,6 +201,9 @@ final class StandbyReplicas implements Runnable {
         consumer.assign(tps);
         for (TopicPartition tp : tps) {
             if (!current.contains(tp)) {
+                synchronized (this) {
+                    stale.remove(tp.partition());
+                }
                 long from = store.checkpoint(tp.partition()).changelogOffset();
                 clocks.put(tp.partition(), store.checkpoint(tp.partition()).meta());
                 if (from < 0) {
