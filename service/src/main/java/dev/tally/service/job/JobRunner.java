@@ -64,9 +64,7 @@ final class JobRunner implements Runnable {
     private BatchCommitter.Result failedInCallback;
     /** The loop ended: a rebalance callback while the clients close commits nothing. */
     private volatile boolean abandoned;
-    /** Kafka did not answer during recovery: start over once it does. */
-    private boolean outage;
-    private long outageBackoffMs = 500;
+    private final KafkaWaits waits;
     /** errors: fail met a bad record in a repartitioning job: stop once the repartition topic is drained. */
     private RepartitionDrain drain;
 
@@ -95,6 +93,7 @@ final class JobRunner implements Runnable {
         this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source);
         this.router = new RecordRouter(job, plan, metrics, source, tasks::task);
         this.committer = new BatchCommitter(store, topics, job.sink().topic(), new WindowJson(plan), crash);
+        this.waits = new KafkaWaits(job.name(), status, () -> stopping);
     }
 
     JobStatus status() {
@@ -134,62 +133,21 @@ final class JobRunner implements Runnable {
 
     private void setup() throws InterruptedException {
         status.starting();
-        awaitTopics();
+        waits.awaitTopics(topicCreation);
         clients = new JobClients(job, settings, topics, memberId);
         consumer = clients.consumer;
         sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i").getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         positions = new ConsumedPositions(consumer, failFast,
                 tp -> source != null && source.time() != null && tp.topic().equals(sourceTopic) ? source.time().encode(tp.partition()) : "");
-        int taskPartitions = partitionCount(topics.tasks(job));
+        int taskPartitions = waits.partitionCount(consumer, topics.tasks(job));
         if (source != null && source.time() != null) {
-            source.time().sourcePartitions(partitionCount(sourceTopic));
+            source.time().sourcePartitions(waits.partitionCount(consumer, sourceTopic));
         }
         tasks.bind(consumer, new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash), positions, taskPartitions);
-        batch = new BatchCommitter.Batch(tasks.tasks(), router, source, peers, this::sourceCaughtUp, taskPartitions, positions);
+        batch = new BatchCommitter.Batch(tasks.tasks(), router, source, peers, tasks::sourceCaughtUp, taskPartitions, positions);
         consumer.subscribe(source == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()),
                 tasks.listener(this::commitInCallback));
         metrics.bindConsumers(consumer, clients.restoreConsumer, topics.changelog());
-    }
-
-    /**
-     * A source topic that does not exist yet, or a broker that does not answer, is a wait, not a
-     * failure: the job stays not-ready, says so once, and tries again with backoff.
-     */
-    private void awaitTopics() throws InterruptedException {
-        long wait = 500;
-        String said = null;
-        while (!stopping) {
-            try {
-                topicCreation.ensure();
-                if (said != null) {
-                    log.info("job {}: its topics are there now", job.name());
-                }
-                return;
-            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-                String why = e.getMessage();
-                if (!why.equals(said)) {
-                    log.warn("job {}: not ready: {}; waiting for it", job.name(), why);
-                    said = why;
-                }
-                status.waiting(why);
-                Thread.sleep(wait);
-                wait = Math.min(wait * 2, 5_000);
-            }
-        }
-    }
-
-    /** A topic just created may be missing from the client's metadata for a moment: ask until it is there. */
-    private int partitionCount(String topic) throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            int n = consumer.partitionsFor(topic).size();
-            if (n > 0) {
-                return n;
-            }
-            if (stopping || attempt >= 300) {
-                throw new org.apache.kafka.common.errors.TimeoutException("no partitions known for topic " + topic);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private void loop() throws InterruptedException {
@@ -204,9 +162,7 @@ final class JobRunner implements Runnable {
             long batchTime = System.currentTimeMillis();
             crash.batchStarted();
             try {
-                if (!connected()) {
-                    continue;
-                }
+                startOverAfterOutage();
                 for (int consumed = 0; !stopping && consumed < maxRecords; ) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
@@ -231,7 +187,9 @@ final class JobRunner implements Runnable {
             } catch (org.apache.kafka.common.errors.RetriableException e) {
                 // The broker did not answer in time (a restore's end offsets, committed offsets,
                 // initTransactions): drop the batch and start over from what Kafka has, with backoff.
-                brokerUnreachable(e);
+                waits.unreachable(e);
+                dropOpenBatch();
+                metrics.transactionsAborted.increment();
                 continue;
             }
             metrics.recordsConsumed.increment(router.takeSourceRecords());
@@ -247,40 +205,21 @@ final class JobRunner implements Runnable {
         }
     }
 
-    /**
-     * After the broker was unreachable, the producer and the tasks start over from what Kafka has;
-     * false (and the next try after a backoff) while that still fails.
-     */
-    private boolean connected() throws InterruptedException {
-        if (!outage) {
-            if (producer == null) {
-                producer = clients.newProducer();
-            }
-            return true;
+    /** After the broker was unreachable, the producer and the tasks start over from what Kafka has. */
+    private void startOverAfterOutage() {
+        if (producer != null && !waits.inOutage()) {
+            return;
         }
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;
         }
         producer = clients.newProducer();
-        tasks.restartAll();
-        tasks.rewind(consumer.assignment());
-        outage = false;
-        outageBackoffMs = 500;
-        log.info("job {}: Kafka answers again; restoring and resuming", job.name());
-        return true;
-    }
-
-    private void brokerUnreachable(RuntimeException e) throws InterruptedException {
-        if (!outage) {
-            log.warn("job {}: not ready: Kafka did not answer ({}); retrying with backoff", job.name(), e.getMessage());
+        if (waits.inOutage()) {
+            tasks.restartAll();
+            tasks.rewind(consumer.assignment());
+            waits.resumed();
         }
-        outage = true;
-        metrics.transactionsAborted.increment();
-        dropOpenBatch();
-        status.ready(false);
-        Thread.sleep(outageBackoffMs);
-        outageBackoffMs = Math.min(outageBackoffMs * 2, 10_000);
     }
 
     /** Acts on rebalances and on a batch that failed inside one; true when the last poll's records are stale. */
@@ -379,25 +318,6 @@ final class JobRunner implements Runnable {
         router.clear();
         if (source != null) {
             source.rollback();
-        }
-    }
-
-    /**
-     * Known to have nothing left to read (asked only for a source partition that never had a
-     * record): the consumer's lag is 0, or, before any fetch answered for it, its position has
-     * reached its end (the last stable offset, under read_committed).
-     */
-    private boolean sourceCaughtUp(int partition) {
-        TopicPartition tp = new TopicPartition(sourceTopic, partition);
-        java.util.OptionalLong lag = consumer.currentLag(tp);
-        if (lag.isPresent()) {
-            return lag.getAsLong() == 0;
-        }
-        try {
-            Long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
-            return end != null && consumer.position(tp, Duration.ofSeconds(5)) >= end;
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            return false;
         }
     }
 

@@ -249,4 +249,23 @@ final class TaskManager {
             }
         }
     }
+
+    /**
+     * Known to have nothing left to read (asked only for a source partition that never had a
+     * record): the consumer's lag is 0, or, before any fetch answered for it, its position has
+     * reached its end (the last stable offset, under read_committed).
+     */
+    boolean sourceCaughtUp(int partition) {
+        TopicPartition tp = new TopicPartition(sourceTopic, partition);
+        java.util.OptionalLong lag = consumer.currentLag(tp);
+        if (lag.isPresent()) {
+            return lag.getAsLong() == 0;
+        }
+        try {
+            Long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
+            return end != null && consumer.position(tp, Duration.ofSeconds(5)) >= end;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        }
+    }
 }
