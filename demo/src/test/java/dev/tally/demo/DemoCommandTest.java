@@ -27,7 +27,7 @@ class DemoCommandTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = new CommandLine(new DemoCommand()).execute("--duration", "25s", "--port", "0");
+            exit = new CommandLine(new DemoCommand()).execute("--duration", "30s", "--port", "0");
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
