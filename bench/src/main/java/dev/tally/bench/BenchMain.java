@@ -101,10 +101,13 @@ public final class BenchMain {
                 .split(File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString())
                 .collect(Collectors.joining(File.pathSeparator));
         String jar = System.getProperty("bench.agentJar");
+        String childLogLevel = System.getProperty("bench.childLogLevel", "warn");
         Path repo = Path.of(System.getProperty("bench.repoRoot", ".")).toAbsolutePath().normalize();
         return new Contender.Environment(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                classpath, List.of("-Xms256m", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("bench.childLogLevel", "warn"),
-                        "-Dorg.slf4j.simpleLogger.showDateTime=true"), repo, jar == null ? null : Path.of(jar));
+                classpath, List.of("-Xms256m", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + childLogLevel,
+                        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                        // Tally's own runtime logs through Logback (bin/tally); a baseline checkout may still use slf4j-simple.
+                        "-DTALLY_LOG_ROOT_LEVEL=" + childLogLevel), repo, jar == null ? null : Path.of(jar));
     }
 
     static String loadAverage() throws IOException {

@@ -22,8 +22,7 @@ public final class ChaosMain {
     }
 
     public static void main(String[] args) throws Exception {
-        // The feeder's producer retries through every broker restart and would drown the report in WARNs.
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        HarnessLogging.quietKafkaClients();
         long records = 1_000_000;
         int kills = 20;
         int zombies = 3;

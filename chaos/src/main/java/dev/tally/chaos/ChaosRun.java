@@ -20,12 +20,12 @@ import java.util.concurrent.ExecutionException;
  * oracles, the dead-letter topics against the malformed input, and that no transaction hangs.
  */
 final class ChaosRun {
-    // The consumer internals log every seek, reset and committed-offset fetch at INFO: the trail a
-    // post-mortem of a duplicate or a gap needs.
+    // The instances' logging config adds the consumer internals at INFO (every seek, reset and
+    // committed-offset fetch: the trail a post-mortem of a duplicate or a gap needs), with thread names.
     // tally.strict: a partial late at a repartition task (a bug) stops the instance, so the run fails loudly.
     private static final List<String> INSTANCE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dtally.strict=true",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals=info",
-            "-Dorg.slf4j.simpleLogger.showThreadName=true");
+            "-Dlogback.configurationFile=tally-chaos-instance-logback.xml",
+            "-DTALLY_LOG_PATTERN=%d{HH:mm:ss.SSS} [%thread] %-5level %logger{0} - %msg%n");
 
     private ChaosRun() {
     }

@@ -28,7 +28,7 @@ class ChaosSuiteTest {
 
     @BeforeAll
     static void startBroker() {
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        HarnessLogging.quietKafkaClients();
         // Kept under target/ with the scenarios' work dirs, for a post-mortem of a failed run.
         broker = BrokerProcess.start(Path.of("target", "chaos-work", "broker-data-" + ProcessHandle.current().pid()).toAbsolutePath(), 0);
     }

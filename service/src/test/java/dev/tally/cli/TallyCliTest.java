@@ -202,4 +202,13 @@ class TallyCliTest {
 
         assertTrue(err().contains("missing: " + window("b", 90_000, 1)), err());
     }
+
+    @Test
+    void shouldSayHowToBuildTheDemoWhenTheDemoModuleIsNotOnTheClasspath() {
+        // The service's own classpath (this test's) holds no broker: the demo lives in the demo module.
+        assertEquals(1, tally("demo", "--duration", "1s"));
+
+        assertTrue(err().contains("tally demo needs the demo module"), err());
+        assertTrue(err().contains("mvn -B -DskipTests install"), err());
+    }
 }

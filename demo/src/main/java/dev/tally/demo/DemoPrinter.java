@@ -1,4 +1,4 @@
-package dev.tally.cli;
+package dev.tally.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.tally.cli;
+package dev.tally.demo;
 
 import dev.tally.connectors.KafkaClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;

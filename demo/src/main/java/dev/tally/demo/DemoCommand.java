@@ -1,4 +1,4 @@
-package dev.tally.cli;
+package dev.tally.demo;
 
 import dev.tally.broker.EmbeddedKafka;
 import dev.tally.config.HttpConfig;
@@ -8,6 +8,9 @@ import dev.tally.service.TallyService;
 import dev.tally.service.http.TallyHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,10 +27,12 @@ import java.util.concurrent.Callable;
 /**
  * Spark Streaming's windowed word count, end to end on this machine: an embedded Kafka broker, a
  * generator of lines, the word-count job (hopping 30 s / 10 s, emit final) and a read_committed
- * reader printing every 10 s the counts of the past 30 s.
+ * reader printing every 10 s the counts of the past 30 s. It lives in its own module so that the
+ * service's runtime classpath (and the container image) holds no broker and no Scala; {@code
+ * TallyCli} finds it by name when this module is on the classpath ({@code bin/tally demo} adds it).
  */
 @Command(name = "demo", description = "Embedded Kafka + line generator + word count, printing windows every 10 s until Ctrl-C.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "stop after this long, e.g. 60s (default: until Ctrl-C)")
     String duration;
 
@@ -39,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietLogs();
         Path dir = Files.createTempDirectory("tally-demo");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of())) {
             kafka.createTopic("lines", 3, Map.of());
@@ -76,6 +82,20 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The demo's output is its windows: Tally's INFO lines (tasks assigned, restored, committed)
+     * would bury them. TALLY_LOG_LEVEL, when set, still wins, for debugging the demo itself.
+     */
+    private static void quietLogs() {
+        if (System.getenv("TALLY_LOG_LEVEL") != null || System.getProperty("TALLY_LOG_LEVEL") != null) {
+            return;
+        }
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+            logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            logback.getLogger("dev.tally").setLevel(Level.WARN);
+        }
     }
 
     /** The demo's HTTP port on 127.0.0.1: --port when free, else any free port, so a second demo still starts. */
