@@ -189,11 +189,16 @@ class SkewedSourcesEndToEndTest {
         return new Expected(windows, late);
     }
 
-    private static void send(KafkaProducer<String, String> producer, String topic, List<Event> events) {
+    /** Sends and checks every send: the oracle counts every event, so a lost one must fail here, not as a count. */
+    private static void send(KafkaProducer<String, String> producer, String topic, List<Event> events) throws Exception {
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         for (Event e : events) {
-            producer.send(new ProducerRecord<>(topic, e.partition, e.user, e.json()));
+            sent.add(producer.send(new ProducerRecord<>(topic, e.partition, e.user, e.json())));
         }
         producer.flush();
+        for (var f : sent) {
+            f.get(60, TimeUnit.SECONDS);
+        }
     }
 
     private static String yaml(String bootstrap, String stateDir, String job, String source, String sink) {
