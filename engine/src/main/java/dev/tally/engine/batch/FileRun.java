@@ -107,6 +107,7 @@ public final class FileRun {
             finish(source, repartition, task, store, now, sink);
             task.closeAll(now);
             finish(null, null, task, store, now, sink);
+            task.close();
         }
         List<String> sorted = windows.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<String, String> e) -> Long.parseLong(e.getKey().substring(0, e.getKey().indexOf('\u0000'))))

@@ -43,16 +43,11 @@ final class HoppingWindowOperator implements WindowOperator {
     /** The end of the first window still open: the next watermark that closes something. */
     private long nextClose;
 
-    /**
-     * Hot panes kept per task: one per 20 KB of heap, 10 k to 250 k (26 k per task at 512 MB, 105 k
-     * at 2 GB). An entry costs 100 bytes (a count) to a few hundred (a sketch); a fixed 250 k per
-     * task filled a 512 MB heap with keys that never came back when every key was new (W4), and
-     * garbage collection took a quarter of the run.
-     */
-    static final int CACHE_ENTRIES_PER_TASK =
-            (int) Math.max(10_000, Math.min(250_000, Runtime.getRuntime().maxMemory() / 20_000));
-
-    private record Closed(String key, long start, Accumulator[] value) {
+    /** A window closed mid-batch, or (with {@code bytes}) a pane value to cache once committed. */
+    private record Closed(String key, long start, Accumulator[] value, int bytes) {
+        Closed(String key, long start, Accumulator[] value) {
+            this(key, start, value, 0);
+        }
     }
 
     HoppingWindowOperator(int task, JobPlan plan, PaneStore store, TaskClock clock) {
@@ -65,7 +60,7 @@ final class HoppingWindowOperator implements WindowOperator {
         this.nextClose = nextClose(closedWm);
         // The store cannot hold panes after the one of the restored stream time.
         long st = clock.streamTime();
-        this.cache = new PaneCache(CACHE_ENTRIES_PER_TASK,
+        this.cache = new PaneCache(HotPaneBudget.process(),
                 st == TaskClock.NO_TIME ? Long.MIN_VALUE : window.pane(st) + window.paneWidth);
         this.keyWindows = new KeyWindows(task, plan, store, cache);
     }
@@ -181,7 +176,7 @@ final class HoppingWindowOperator implements WindowOperator {
                 kp.full[i] = full;
                 byte[] bytes = plan.encode(full);
                 state.put(pane, kp.keyBytes, bytes);
-                toCache.add(new Closed(e.getKey(), pane, full));
+                toCache.add(new Closed(e.getKey(), pane, full, bytes.length));
             }
         }
         if (!plan.emitFinal) {
@@ -360,7 +355,7 @@ final class HoppingWindowOperator implements WindowOperator {
     @Override
     public void onCommit() {
         for (Closed c : toCache) {
-            cache.put(c.start, c.key, c.value);
+            cache.put(c.start, c.key, c.value, c.bytes);
         }
         if (closedWm != TaskClock.NO_TIME) {
             cache.expireBefore(window.firstOpenWindowStart(closedWm));
@@ -369,6 +364,11 @@ final class HoppingWindowOperator implements WindowOperator {
         keysByPane.clear();
         dirty.clear();
         closed.clear();
+    }
+
+    @Override
+    public void close() {
+        cache.release();
     }
 
     @Override

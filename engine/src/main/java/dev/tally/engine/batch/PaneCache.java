@@ -16,6 +16,10 @@ import java.util.TreeMap;
  * exists in the store is also here, so a miss there means "absent" without a store read. That
  * holds for panes after the task's stream time at start (the store cannot have them) until
  * eviction, which drops the oldest panes first and moves the boundary past them.
+ *
+ * <p>Entries are charged to the process's {@link HotPaneBudget} by an estimate of their heap size
+ * (twice the encoded value, plus the key and the map entry); {@link #release} gives it all back
+ * when the task goes away.
  */
 final class PaneCache {
     private final TreeMap<Long, HashMap<String, Accumulator[]>> panes = new TreeMap<>();
@@ -27,15 +31,23 @@ final class PaneCache {
     @SuppressWarnings("unchecked")
     private final HashMap<String, Accumulator[]>[] memoKeys = new HashMap[MEMO];
     private static final int MEMO = 1024;
-    private final int capacity;
+    private final HotPaneBudget budget;
+    /** Estimated bytes of each cached (pane, key), and of each pane in all. */
+    private final HashMap<Long, HashMap<String, Integer>> keyBytes = new HashMap<>();
+    private final HashMap<Long, long[]> paneBytes = new HashMap<>();
     private long authoritativeFrom;
     /** No pane after this one was ever cached: a read past it misses without a lookup. */
     private long newestPane = Long.MIN_VALUE;
     private int entries;
 
-    PaneCache(int capacity, long authoritativeFrom) {
-        this.capacity = capacity;
+    PaneCache(HotPaneBudget budget, long authoritativeFrom) {
+        this.budget = budget;
         this.authoritativeFrom = authoritativeFrom;
+    }
+
+    /** An entry's heap: the accumulators (about twice their encoding), the key's chars, the map entries. */
+    static int estimate(String key, int encodedBytes) {
+        return 2 * encodedBytes + 2 * key.length() + 160;
     }
 
     /** The cached value, or null: then {@link #knowsAbsent(long)} says whether the store may still have it. */
@@ -83,7 +95,7 @@ final class PaneCache {
         return fromPane >= authoritativeFrom ? panes.subMap(fromPane, toPane) : null;
     }
 
-    void put(long pane, String key, Accumulator[] value) {
+    void put(long pane, String key, Accumulator[] value, int encodedBytes) {
         if (pane < authoritativeFrom && !panes.containsKey(pane)) {
             // Below the boundary the cache is partial anyway; caching there only evicts useful panes.
             return;
@@ -97,12 +109,34 @@ final class PaneCache {
         if (byKey.put(key, value) == null) {
             entries++;
         }
-        while (entries > capacity && !panes.isEmpty()) {
+        int size = estimate(key, encodedBytes);
+        Integer before = keyBytes.computeIfAbsent(pane, p -> new HashMap<>()).put(key, size);
+        long delta = size - (before == null ? 0 : before);
+        paneBytes.computeIfAbsent(pane, p -> new long[1])[0] += delta;
+        budget.charge(delta);
+        while (budget.over() && !panes.isEmpty()) {
             Map.Entry<Long, HashMap<String, Accumulator[]>> oldest = panes.pollFirstEntry();
-            forget(oldest.getKey());
-            entries -= oldest.getValue().size();
+            drop(oldest.getKey(), oldest.getValue().size());
             authoritativeFrom = Math.max(authoritativeFrom, oldest.getKey() + 1);
         }
+    }
+
+    private void drop(long pane, int keys) {
+        forget(pane);
+        entries -= keys;
+        keyBytes.remove(pane);
+        long[] bytes = paneBytes.remove(pane);
+        if (bytes != null) {
+            budget.charge(-bytes[0]);
+        }
+    }
+
+    /** The task goes away: its share of the budget is free again. */
+    void release() {
+        for (Map.Entry<Long, HashMap<String, Accumulator[]>> e : panes.entrySet()) {
+            drop(e.getKey(), e.getValue().size());
+        }
+        panes.clear();
     }
 
     /** Panes before {@code pane} expired: every window holding them closed. */
@@ -110,8 +144,7 @@ final class PaneCache {
         Iterator<Map.Entry<Long, HashMap<String, Accumulator[]>>> it = panes.headMap(pane).entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, HashMap<String, Accumulator[]>> e = it.next();
-            forget(e.getKey());
-            entries -= e.getValue().size();
+            drop(e.getKey(), e.getValue().size());
             it.remove();
         }
     }

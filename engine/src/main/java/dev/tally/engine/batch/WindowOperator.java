@@ -63,6 +63,10 @@ public interface WindowOperator {
     default void onCommit() {
     }
 
+    /** The task goes away (moved, restarted, stopped): what it holds of process-wide budgets is given back. */
+    default void close() {
+    }
+
     /** End of input ({@code tally test}): the next {@link #onBatchEnd} closes every window. */
     void closeAll(long wallNow);
 

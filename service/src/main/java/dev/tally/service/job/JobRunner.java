@@ -322,6 +322,7 @@ final class JobRunner implements Runnable {
     }
 
     private void closeClients() {
+        tasks.closeAll();
         if (clients != null) {
             metrics.unbindConsumers(clients.consumer, clients.restoreConsumer);
             clients.close();

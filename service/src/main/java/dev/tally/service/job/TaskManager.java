@@ -130,7 +130,7 @@ final class TaskManager {
         for (TopicPartition tp : partitions) {
             assigned.remove(tp);
             if (tp.topic().equals(taskTopic)) {
-                tasks.remove(tp.partition());
+                closeTask(tasks.remove(tp.partition()));
                 owned.remove(tp.partition());
                 restorer.cancel(tp.partition());
                 gone.add(tp.partition());
@@ -204,6 +204,18 @@ final class TaskManager {
         }
     }
 
+    private static void closeTask(WindowOperator t) {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** Every task of this thread goes away (the thread stops). */
+    void closeAll() {
+        tasks.values().forEach(WindowOperator::close);
+        tasks.clear();
+    }
+
     /** Every task assigned here starts over from local state and its changelog (after a dropped batch or an outage). */
     void restartAll() {
         restart(new ArrayList<>(owned));
@@ -215,7 +227,7 @@ final class TaskManager {
      */
     void restart(List<Integer> taskIds) {
         for (Integer task : taskIds) {
-            tasks.remove(task);
+            closeTask(tasks.remove(task));
             consumer.pause(List.of(new TopicPartition(taskTopic, task)));
         }
         status.ready(false);
