@@ -44,6 +44,9 @@ public interface PaneStore extends AutoCloseable {
     /** Removes every entry and the checkpoint of a task (the task moved away, or its local copy is unusable). */
     void dropTask(int task);
 
+    /** The job's versioned lookup tables, kept in the same store (and, for RocksDB, the same memory budget). */
+    TableStore tables();
+
     /** Approximate number of entries, for metrics. */
     long approximateEntries();
 
