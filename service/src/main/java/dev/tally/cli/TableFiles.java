@@ -18,7 +18,7 @@ import java.util.Map;
  * is a tombstone (the key is deleted from {@code ts} on). {@code ts} is the record's timestamp
  * in epoch millis: the time the version is valid from.
  */
-final class TableFiles {
+public final class TableFiles {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private TableFiles() {
@@ -31,7 +31,7 @@ final class TableFiles {
         }
     }
 
-    static List<FileRun.TableRecord> read(Path file) throws IOException {
+    public static List<FileRun.TableRecord> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<FileRun.TableRecord> records = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

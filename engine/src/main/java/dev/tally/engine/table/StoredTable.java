@@ -65,7 +65,7 @@ public final class StoredTable implements TableView {
             return TableRow.miss("no row for key \"" + key + "\"" + when);
         }
         if (v.deleted()) {
-            return TableRow.miss("key \"" + key + "\" was deleted at " + shown(v.time()) + (when.isEmpty() ? "" : ", before" + when));
+            return TableRow.miss("key \"" + key + "\" was deleted at " + shown(v.time()) + (when.isEmpty() ? "" : " (looked up" + when + ")"));
         }
         return TableRow.hit(projection.decode(v.value()));
     }

@@ -45,10 +45,11 @@ final class RecordRouter {
     /** Counted per batch, not per record: a meter update per record costs more than folding it. */
     private long sourceRecords;
 
-    RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks) {
+    RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks,
+                 java.util.Map<String, dev.tally.engine.record.TableView> tables) {
         this.job = job;
         this.plan = plan;
-        this.pipeline = RecordPipeline.compile(job);
+        this.pipeline = RecordPipeline.compile(job, tables);
         this.metrics = metrics;
         this.sourceTopic = job.source().topic();
         this.source = source;
