@@ -82,7 +82,14 @@ public final class TableLoader implements AutoCloseable {
             byTopic.computeIfAbsent(t.config().topic(), k -> new ArrayList<>()).add(t);
             counts.put(t.config().name(), new TableCounts());
         }
-        this.consumer = tables.isEmpty() ? null : new KafkaConsumer<>(settings.restoreConsumer(clientId));
+        this.consumer = tables.isEmpty() ? null : new KafkaConsumer<>(consumerProperties(settings, clientId));
+    }
+
+    private static java.util.Properties consumerProperties(KafkaClientSettings settings, String clientId) {
+        java.util.Properties p = settings.restoreConsumer(clientId);
+        // A table topic is the user's: a lookup must not create an empty one by asking for its metadata.
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return p;
     }
 
     public JobTables tables() {
