@@ -41,6 +41,7 @@ public final class TableLoader implements AutoCloseable {
     /** Polls per catch-up between batches: bounds the time a batch start spends on the table. */
     private static final int CATCH_UP_POLLS = 20;
 
+
     private final String job;
     private final JobTables tables;
     private final TableStore store;
@@ -229,12 +230,14 @@ public final class TableLoader implements AutoCloseable {
     }
 
     private void updateLag() {
+        // Unknown (-1) until the consumer has fetched from every partition of the topic.
         Map<String, Long> lagByTopic = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
-            consumer.currentLag(tp).ifPresent(l -> lagByTopic.merge(tp.topic(), l, Long::sum));
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            lagByTopic.merge(tp.topic(), lag.isPresent() ? lag.getAsLong() : -1L, (a, b) -> a < 0 || b < 0 ? -1L : a + b);
         }
         for (StoredTable t : tables.all().values()) {
-            counts.get(t.config().name()).lag = lagByTopic.getOrDefault(t.config().topic(), 0L);
+            counts.get(t.config().name()).lag = lagByTopic.getOrDefault(t.config().topic(), -1L);
         }
     }
 
