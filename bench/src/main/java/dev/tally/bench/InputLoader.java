@@ -101,14 +101,15 @@ final class InputLoader {
                     String table = JobShape.tableTopic(topic);
                     createTopic(table);
                     // Every profile is valid from before the first view: every lookup hits.
-                    for (int u = 0; u < size.tableUsers; u++) {
+                    int users = tableUsers(size);
+                    for (int u = 0; u < users; u++) {
                         String profile = "{\"country\":\"" + COUNTRIES[rnd.nextInt(COUNTRIES.length)] + "\",\"plan\":\""
                                 + (rnd.nextInt(4) == 0 ? "pro" : "free") + "\"}";
                         producer.send(new ProducerRecord<>(table, null, base - 60_000, bytes("u" + u), bytes(profile)));
                     }
                     for (int i = 0; i < count; i++) {
                         long ts = base + (long) i * size.eventSpan.toMillis() / count - rnd.nextInt(JITTER_MS);
-                        String user = "u" + rnd.nextInt(size.tableUsers);
+                        String user = "u" + rnd.nextInt(users);
                         producer.send(new ProducerRecord<>(topic, bytes(user), click(sb, user, rnd, ts)));
                     }
                 }
@@ -116,6 +117,11 @@ final class InputLoader {
             producer.flush();
         }
         return count;
+    }
+
+    /** W7's table size: the size's, or {@code -Dbench.tableUsers=N} (e.g. a million keys, to measure the table load). */
+    static int tableUsers(Size size) {
+        return Integer.getInteger("bench.tableUsers", size.tableUsers);
     }
 
     static byte[] click(StringBuilder sb, String user, SplittableRandom rnd, long ts) {

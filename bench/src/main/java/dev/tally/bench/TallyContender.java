@@ -103,7 +103,8 @@ final class TallyContender implements Contender {
      * exactly that heap, so an overrun is an OutOfMemoryError rather than a number to squint at.
      */
     static List<String> jvmOptions(Job job, Environment env) {
-        if (job.shape() != JobShape.KEYED_SUM) {
+        // W7's table target is the same heap: a million keys must load into 512 MB.
+        if (job.shape() != JobShape.KEYED_SUM && job.shape() != JobShape.VIEWS_PER_COUNTRY) {
             return env.jvmOptions();
         }
         return env.jvmOptions().stream().map(o -> o.startsWith("-Xmx") ? "-Xmx512m" : o).toList();
