@@ -90,6 +90,9 @@ public final class TableLoader implements AutoCloseable {
         java.util.Properties p = settings.restoreConsumer(clientId);
         // A table topic is the user's: a lookup must not create an empty one by asking for its metadata.
         p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // A table is read whole at start: larger fetches per partition than a processing consumer's.
+        p.putIfAbsent(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50000");
         return p;
     }
 
