@@ -6,6 +6,7 @@ import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.service.job.DatabaseSinks;
 import dev.tally.service.job.JobGroup;
 import dev.tally.service.job.JobStatus;
+import dev.tally.service.job.TableLoader;
 import dev.tally.service.metrics.JobMetrics;
 import dev.tally.service.metrics.StateMetrics;
 import dev.tally.state.MemoryBudget;
@@ -84,6 +85,16 @@ public final class TallyService implements AutoCloseable {
             }
         }
         return Map.of();
+    }
+
+    /** A job's table loader in this process (its tables, for table pull queries), or null when no job has that name. */
+    public TableLoader tableLoader(String job) {
+        for (JobGroup group : jobs) {
+            if (group.status().job().equals(job)) {
+                return group.tables();
+            }
+        }
+        return null;
     }
 
     public MemoryBudget memoryBudget() {

@@ -3,12 +3,21 @@ package dev.tally.service;
 import dev.tally.broker.EmbeddedKafka;
 import dev.tally.config.TallyConfig;
 import dev.tally.config.TallyConfigLoader;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.config.HttpConfig;
+import dev.tally.service.http.TallyHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The table loader in the real service on a real broker: a job whose table topic does not exist
  * yet is not ready (and says why once), becomes ready once the table is there and loaded, follows
  * new table records between batches, and shows table size, lag, skipped records and dropped
- * lookups in its status and meters.
+ * lookups in its status, meters, {@code /jobs} and the table pull query.
  */
 class TableLoaderTest {
     @TempDir
@@ -52,7 +61,7 @@ class TableLoaderTest {
                     batch: { interval: 200ms }
                     sink: { topic: %s-out }
                 """.formatted(kafka.bootstrapServers(), dir.resolve("state"), job, views, users, job), "t.yaml", Map.of());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (TallyService service = new TallyService(config, registry);
              KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
             service.start();
@@ -88,7 +97,25 @@ class TableLoaderTest {
             assertEquals(4.0, registry.get("tally.table.records.loaded").tag("table", "users").functionCounter().count());
             assertEquals(1.0, registry.get("tally.lookup.dropped").tag("table", "users").functionCounter().count());
             assertEquals(1.0, registry.get("tally.table.records.skipped").tag("reason", "NO_KEY").functionCounter().count());
+
+            try (TallyHttpServer http = TallyHttpServer.start(new HttpConfig(true, "127.0.0.1", 0), service, registry)) {
+                JsonNode u1 = get(http.url() + "/jobs/" + job + "/tables/users?key=u1");
+                assertEquals("FR", u1.path("row").path("country").asText(), u1.toString());
+                JsonNode u2 = get(http.url() + "/jobs/" + job + "/tables/users?key=u2");
+                assertTrue(u2.path("miss").asText().contains("was deleted"), u2.toString());
+                assertEquals(0, u2.path("status").path("lag").asLong(), u2.toString());
+                JsonNode jobs = get(http.url() + "/jobs");
+                assertEquals(4, jobs.path("jobs").get(0).path("tables").path("users").path("recordsLoadedSinceStart").asLong(),
+                        jobs.toString());
+            }
         }
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new ObjectMapper().readTree(r.body());
     }
 
     @SuppressWarnings("unchecked")
