@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,29 +50,6 @@ public final class TableLoader implements AutoCloseable {
     private volatile boolean loaded;
     private volatile boolean stopping;
     private boolean missingTopicLogged;
-
-    /** What an operator sees of one table; written by the loading thread, read by HTTP and scrapes. */
-    public static final class TableCounts {
-        /** Records applied by this process since it started: after a restart, only the tail. */
-        public final LongAdder loaded = new LongAdder();
-        final Map<StoredTable.Rejection, LongAdder> skipped = new EnumMap<>(StoredTable.Rejection.class);
-        volatile long lag = -1;
-
-        TableCounts() {
-            for (StoredTable.Rejection r : StoredTable.Rejection.values()) {
-                skipped.put(r, new LongAdder());
-            }
-        }
-
-        public long skipped(StoredTable.Rejection r) {
-            return skipped.get(r).sum();
-        }
-
-        /** Records of the table topic not yet applied; -1 before the first load. */
-        public long lag() {
-            return lag;
-        }
-    }
 
     public TableLoader(JobConfig job, KafkaClientSettings settings, TableStore store, String clientId) {
         this.job = job.name();
