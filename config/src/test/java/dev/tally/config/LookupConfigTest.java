@@ -2,6 +2,7 @@ package dev.tally.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,17 @@ class LookupConfigTest {
                 new TransformStep.Lookup("users", "user", Map.of("country", "country", "plan", "profile.plan"), TransformStep.Missing.KEEP),
                 new TransformStep.Lookup("plans", "plan", Map.of("price", "price"), TransformStep.Missing.DEAD_LETTER)),
                 job.transform());
+    }
+
+    @Test
+    void shouldLoadTheUsersTableAndLookupWhenReadingTheViewsPerCountryExample() throws ConfigException {
+        JobConfig job = TallyConfigLoader.load(Path.of(System.getProperty("user.dir"), "..", "examples", "views-per-country.yaml"))
+                .job("views-per-country");
+        assertEquals(new TableConfig("users", "user-profiles", SourceConfig.Format.JSON, Duration.ofHours(1),
+                TableConfig.AsOf.EVENT), job.tables().get("users"));
+        assertEquals(List.of(new TransformStep.Lookup("users", "user", Map.of("country", "country", "plan", "plan"),
+                TransformStep.Missing.DEAD_LETTER)), job.transform());
+        assertEquals("country", job.key().field());
     }
 
     @Test
