@@ -123,7 +123,7 @@ final class TableBinder {
                 f.problems().add(f.path(target), "is already written by " + outputs.get(target), line);
                 ok = false;
             } else if (tableField != null) {
-                outputs.put(target, "the lookup at " + f.path() + " (line " + line + ")");
+                outputs.put(target, f.path() + " at line " + line);
                 out.put(target, tableField);
             } else {
                 ok = false;

@@ -74,7 +74,7 @@ class LookupConfigTest {
                 "jobs[0].tables.Bad: table names must be lower-case letters, digits, '-' and '_', starting with a letter or digit (line 7)",
                 "jobs[0].tables.own.topic: must differ from sink.topic: a job must not look up its own output (line 8)",
                 "jobs[0].transform[0].lookup.table: names no table of this job (declared: own) (line 10)",
-                "jobs[0].transform[1].lookup.fields.country: is already written by the lookup at jobs[0].transform[0].lookup.fields (line 10) (line 11)",
+                "jobs[0].transform[1].lookup.fields.country: is already written by jobs[0].transform[0].lookup.fields at line 10 (line 11)",
                 "jobs[0].transform[1].lookup.fields.user: would overwrite the lookup's own key field 'user' (line 11)",
                 "jobs[0].transform[1].lookup.missing: must be one of dead-letter, keep, drop, got \"ignore\" (line 11)",
                 "jobs[0].transform[2].lookup.fields: must name at least one field to copy: { OUT: TABLE_FIELD } (line 12)"),
