@@ -142,8 +142,11 @@ class LookupCrashRecoveryTest {
                 return WordCountFixture.sourceConsumed(admin, group, source);
             }), "the last instance consumed every view");
             long flushTime = views.get(views.size() - 1).ts() + WordCountFixture.SIZE_MS + WordCountFixture.SLIDE_MS + 90_001;
-            for (String w : flushWords) {
-                producer.send(new ProducerRecord<>(source, 0, null, new View(w, flushTime).json()));
+            // Into every source partition: a repartition task's time is the minimum over them.
+            for (int p = 0; p < WordCountFixture.PARTITIONS; p++) {
+                for (String w : flushWords) {
+                    producer.send(new ProducerRecord<>(source, p, null, new View(w, flushTime).json()));
+                }
             }
             producer.flush();
 
@@ -299,7 +302,7 @@ class LookupCrashRecoveryTest {
         Path log = dir.resolve("run-" + logs.size() + ".log");
         logs.add(log);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtally.strict=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.cli.TallyCli", "run", "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
