@@ -107,7 +107,7 @@ final class StreamsMain {
                 GlobalKTable<String, String> users = builder.globalTable(JobShape.tableTopic(input),
                         Consumed.with(Serdes.String(), Serdes.String()));
                 emit(builder.stream(input, byEventTime)
-                        .join(users, (user, view) -> user, (view, profile) -> jsonText(profile, "country"))
+                        .join(users, (user, view) -> user, (view, profile) -> jsonString(profile, "country"))
                         .groupBy((user, country) -> country, Grouped.with(Serdes.String(), Serdes.String()))
                         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), GRACE))
                         .emitStrategy(EmitStrategy.onWindowClose())
@@ -160,20 +160,6 @@ final class StreamsMain {
                 if (p.currentToken() == JsonToken.FIELD_NAME && field.equals(p.currentName())) {
                     p.nextToken();
                     return p.getLongValue();
-                }
-            }
-            throw new IllegalArgumentException("no " + field + " in " + json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String jsonText(String json, String field) {
-        try (JsonParser p = JSON.createParser(json)) {
-            while (p.nextToken() != null) {
-                if (p.currentToken() == JsonToken.FIELD_NAME && field.equals(p.currentName())) {
-                    p.nextToken();
-                    return p.getText();
                 }
             }
             throw new IllegalArgumentException("no " + field + " in " + json);

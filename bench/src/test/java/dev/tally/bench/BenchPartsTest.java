@@ -69,6 +69,6 @@ class BenchPartsTest {
 
     @Test
     void shouldReadTheCountryWhenStreamsJoinsAProfile() {
-        assertEquals("FR", StreamsMain.jsonText("{\"plan\":\"pro\",\"country\":\"FR\"}", "country"));
+        assertEquals("FR", StreamsMain.jsonString("{\"plan\":\"pro\",\"country\":\"FR\"}", "country"));
     }
 }

@@ -104,6 +104,9 @@ class TableLoaderTest {
                 JsonNode u2 = get(http.url() + "/jobs/" + job + "/tables/users?key=u2");
                 assertTrue(u2.path("miss").asText().contains("was deleted"), u2.toString());
                 assertEquals(0, u2.path("status").path("lag").asLong(), u2.toString());
+                JsonNode snapshot = get(http.url() + "/dashboard/snapshot");
+                assertEquals(4, snapshot.path("jobs").get(0).path("tables").path("users").path("recordsLoadedSinceStart").asLong(),
+                        "the dashboard's job row: " + snapshot.path("jobs"));
                 JsonNode jobs = get(http.url() + "/jobs");
                 assertEquals(4, jobs.path("jobs").get(0).path("tables").path("users").path("recordsLoadedSinceStart").asLong(),
                         jobs.toString());
