@@ -53,7 +53,8 @@ public final class JobGroup {
             standby = null;
             standbyThread = null;
         }
-        this.tables = new TableLoader(job, settings, store.tables(), instanceId + "-" + job.name() + "-tables");
+        this.tables = new TableLoader(job, settings, job.tables().isEmpty() ? null : store.tables(),
+                instanceId + "-" + job.name() + "-tables");
         tables.bindMetrics(metrics.registry());
         for (int i = 0; i < job.threads(); i++) {
             runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby,

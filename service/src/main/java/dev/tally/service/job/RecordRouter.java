@@ -45,6 +45,11 @@ final class RecordRouter {
     /** Counted per batch, not per record: a meter update per record costs more than folding it. */
     private long sourceRecords;
 
+    RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks) {
+        this(job, plan, metrics, source, tasks, java.util.Map.of());
+    }
+
+    /** {@code tables}: the job's lookup tables by name (empty for a job without lookups). */
     RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks,
                  java.util.Map<String, dev.tally.engine.record.TableView> tables) {
         this.job = job;
