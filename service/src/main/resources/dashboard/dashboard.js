@@ -122,8 +122,18 @@
       tr.appendChild(el('td', num(j.deadLettered), 'num'));
       const remaining = j.restoreRemaining;
       tr.appendChild(el('td', remaining ? num(remaining, 0) + ' to replay' : num(j.restoredRecords) + ' replayed', 'num'));
+      tr.appendChild(el('td', tables(j.tables), 'tables'));
       body.appendChild(tr);
     });
+  }
+
+  // Lookup tables of a job: stored versions and lag each, or a dash for a job without lookups.
+  function tables(t) {
+    if (!t) return '–';
+    return Object.keys(t).map(function (name) {
+      const s = t[name];
+      return name + ': ' + num(s.versions, 0) + ' versions, lag ' + (s.lag < 0 ? '?' : num(s.lag, 0)) + (s.caughtUp ? '' : ', loading');
+    }).join('; ');
   }
 
   function renderJob(sel, job) {

@@ -84,7 +84,7 @@ final class CeilingMain {
 
     private static long decode(JobShape shape, ConsumerRecord<byte[], byte[]> r) throws IOException {
         return switch (shape.input()) {
-            case CLICKS, AMOUNTS -> decodeJson(r.value()) + (r.key() == null ? 0 : r.key().length);
+            case CLICKS, AMOUNTS, VIEWS -> decodeJson(r.value()) + (r.key() == null ? 0 : r.key().length);
             case LINES -> countWords(new String(r.value(), StandardCharsets.UTF_8));
         };
     }

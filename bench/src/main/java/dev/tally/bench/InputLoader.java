@@ -23,6 +23,9 @@ final class InputLoader {
     private static final int JITTER_MS = 3_000;
     private static final int VOCABULARY = 1_000;
     private static final long KEY_STRIDE = 1_000_003L;
+    /** W7's countries: a few dozen keys after the lookup, so the count repartitions onto few keys. */
+    private static final String[] COUNTRIES = {"FR", "DE", "IT", "ES", "PT", "NL", "BE", "PL", "SE", "DK", "FI", "NO",
+        "AT", "CH", "IE", "GB", "US", "CA", "MX", "BR", "AR", "JP", "KR", "IN", "AU", "NZ", "ZA", "EG", "TR", "GR"};
     private static final String[] SYLLABLES = {"ka", "lo", "mi", "ne", "ru", "ta", "so", "vi", "de", "pa",
         "ba", "go", "hu", "je", "fo", "zi", "xe", "wa", "qu", "yo"};
 
@@ -93,10 +96,32 @@ final class InputLoader {
                         producer.send(new ProducerRecord<>(topic, bytes(key), amount(sb, rnd, ts)));
                     }
                 }
+                case VIEWS -> {
+                    long base = now - size.eventSpan.toMillis() - Duration.ofMinutes(10).toMillis();
+                    String table = JobShape.tableTopic(topic);
+                    createTopic(table);
+                    // Every profile is valid from before the first view: every lookup hits.
+                    int users = tableUsers(size);
+                    for (int u = 0; u < users; u++) {
+                        String profile = "{\"country\":\"" + COUNTRIES[rnd.nextInt(COUNTRIES.length)] + "\",\"plan\":\""
+                                + (rnd.nextInt(4) == 0 ? "pro" : "free") + "\"}";
+                        producer.send(new ProducerRecord<>(table, null, base - 60_000, bytes("u" + u), bytes(profile)));
+                    }
+                    for (int i = 0; i < count; i++) {
+                        long ts = base + (long) i * size.eventSpan.toMillis() / count - rnd.nextInt(JITTER_MS);
+                        String user = "u" + rnd.nextInt(users);
+                        producer.send(new ProducerRecord<>(topic, bytes(user), click(sb, user, rnd, ts)));
+                    }
+                }
             }
             producer.flush();
         }
         return count;
+    }
+
+    /** W7's table size: the size's, or {@code -Dbench.tableUsers=N} (e.g. a million keys, to measure the table load). */
+    static int tableUsers(Size size) {
+        return Integer.getInteger("bench.tableUsers", size.tableUsers);
     }
 
     static byte[] click(StringBuilder sb, String user, SplittableRandom rnd, long ts) {

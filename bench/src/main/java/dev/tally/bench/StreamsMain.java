@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -101,6 +102,17 @@ final class StreamsMain {
                     .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(30), GRACE).advanceBy(Duration.ofSeconds(10)))
                     .emitStrategy(EmitStrategy.onWindowClose())
                     .count(), output);
+            case VIEWS_PER_COUNTRY -> {
+                // The DSL's enrichment: a GlobalKTable (every instance reads the whole table), joined by the view's key.
+                GlobalKTable<String, String> users = builder.globalTable(JobShape.tableTopic(input),
+                        Consumed.with(Serdes.String(), Serdes.String()));
+                emit(builder.stream(input, byEventTime)
+                        .join(users, (user, view) -> user, (view, profile) -> jsonString(profile, "country"))
+                        .groupBy((user, country) -> country, Grouped.with(Serdes.String(), Serdes.String()))
+                        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), GRACE))
+                        .emitStrategy(EmitStrategy.onWindowClose())
+                        .count(), output);
+            }
             case KEYED_SUM -> builder.stream(input, byEventTime).groupByKey()
                     .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), GRACE))
                     // no built-in count_distinct in Kafka Streams: sum and count instead

@@ -13,7 +13,8 @@ enum Workload {
     W3E("W3e", JobShape.PAGE_COUNT, "clicks regrouped by page: count in 30 s windows sliding 10 s on event time through a repartition, 5 s grace, emit final"),
     W4("W4", JobShape.KEYED_SUM, "one distinct key per event: sum per key in 1 min tumbling windows"),
     W5("W5", JobShape.KEYED_SUM, "restart: SIGKILL with state built, time until it commits again"),
-    W6("W6", JobShape.HOPPING_COUNT, "latency: fixed input rate, produce to read_committed output visibility");
+    W6("W6", JobShape.HOPPING_COUNT, "latency: fixed input rate, produce to read_committed output visibility"),
+    W7("W7", JobShape.VIEWS_PER_COUNTRY, "page views joined with a users table (global), count per country, 1 min tumbling, emit final");
 
     final String label;
     final JobShape shape;
@@ -39,6 +40,7 @@ enum Workload {
             case CLICKS -> size.clicks;
             case LINES -> size.lines;
             case AMOUNTS -> this == W5 ? size.restartKeys : size.distinctKeys;
+            case VIEWS -> size.clicks;
         };
     }
 

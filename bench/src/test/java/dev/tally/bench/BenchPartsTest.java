@@ -55,4 +55,20 @@ class BenchPartsTest {
         assertTrue(yaml.contains("key: word\n"), yaml);
         assertTrue(yaml.contains("dir: /tmp/x/state"), yaml);
     }
+
+    @Test
+    void shouldGenerateTallyYamlWithTheUsersTableWhenViewsPerCountry() {
+        var job = new Job(JobShape.VIEWS_PER_COUNTRY, "w7-tally-r1", "127.0.0.1:9092", "views", "w7-out",
+                java.nio.file.Path.of("/tmp/x"));
+        String yaml = TallyContender.yaml(job);
+        assertTrue(yaml.contains("users: { topic: views-users, format: json }"), yaml);
+        assertTrue(yaml.contains("lookup: { table: users, key: user, fields: { country: country } }"), yaml);
+        assertTrue(yaml.contains("key: country\n"), yaml);
+        assertEquals(List.of(Workload.W7), Workload.parse("w7"));
+    }
+
+    @Test
+    void shouldReadTheCountryWhenStreamsJoinsAProfile() {
+        assertEquals("FR", StreamsMain.jsonString("{\"plan\":\"pro\",\"country\":\"FR\"}", "country"));
+    }
 }

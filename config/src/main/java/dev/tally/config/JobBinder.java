@@ -3,13 +3,14 @@ package dev.tally.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Reads one job mapping into a {@link JobConfig}, reporting every problem in it. */
 final class JobBinder {
     private static final String[] KEYS = {"name", "source", "transform", "key", "time", "window", "aggregates",
         "emit", "batch", "sink", "dead-letter", "errors", "standby-replicas",
-        "threads"};
+        "threads", "tables"};
     /** More processing threads than this is a typo, not a machine: 1024 partitions on one process. */
     private static final int MAX_THREADS = 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -31,7 +32,9 @@ final class JobBinder {
         f.allowOnly(KEYS);
         String name = name(f);
         SourceConfig source = source(f);
-        List<TransformStep> transform = TransformBinder.bind(f.sequence("transform"), problems);
+        Map<String, TableConfig> tables = TableBinder.bind(f);
+        List<TransformStep> transform = TransformBinder.bind(f.sequence("transform"), problems,
+                tables == null ? null : tables.keySet());
         KeyConfig key = key(f);
         TimeConfig time = time(f);
         WindowConfig window = WindowBinder.bind(f);
@@ -49,11 +52,12 @@ final class JobBinder {
         if (source != null && sink != null && source.topic().equals(sink.topic())) {
             problems.add(f.node("sink"), "topic must differ from source.topic: a job must not read its own output");
         }
+        TableBinder.checkNotOwnOutput(f, tables, sink == null ? null : sink.topic());
         if (problems.count() != before) {
             return null;
         }
         return new JobConfig(name, source, transform, key, time, window, aggregates, emit, batch,
-                sink, deadLetter, errors, standbys, threads);
+                sink, deadLetter, errors, standbys, threads, tables);
     }
 
     private static String name(Fields f) {

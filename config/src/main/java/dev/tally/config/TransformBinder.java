@@ -1,20 +1,24 @@
 package dev.tally.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** Reads a job's {@code transform:} list; each item is a one-key mapping naming the step. */
 final class TransformBinder {
-    private static final List<String> STEPS = List.of("split", "lowercase", "compute", "filter");
+    private static final List<String> STEPS = List.of("split", "lowercase", "compute", "filter", "lookup");
 
     private TransformBinder() {
     }
 
-    static List<TransformStep> bind(Node.Sequence seq, Problems problems) {
+    /** @param tables the job's table names, or null when its tables block had a problem */
+    static List<TransformStep> bind(Node.Sequence seq, Problems problems, Set<String> tables) {
         List<TransformStep> steps = new ArrayList<>();
+        Map<String, String> lookupOutputs = new HashMap<>();
         if (seq == null) {
             return steps;
         }
@@ -25,7 +29,7 @@ final class TransformBinder {
                 continue;
             }
             Map.Entry<String, Node> step = m.entries().entrySet().iterator().next();
-            TransformStep bound = step(step.getKey(), step.getValue(), m, problems);
+            TransformStep bound = step(step.getKey(), step.getValue(), m, problems, tables, lookupOutputs);
             if (bound != null) {
                 steps.add(bound);
             }
@@ -33,7 +37,8 @@ final class TransformBinder {
         return steps;
     }
 
-    private static TransformStep step(String type, Node value, Node.Mapping item, Problems problems) {
+    private static TransformStep step(String type, Node value, Node.Mapping item, Problems problems, Set<String> tables,
+                                      Map<String, String> lookupOutputs) {
         // The step's settings sit one level down, so a one-key holder lets Fields read it like a block.
         Fields holder = Fields.of(item, problems);
         return switch (type) {
@@ -43,6 +48,7 @@ final class TransformBinder {
                 yield field == null ? null : new TransformStep.Lowercase(field);
             }
             case "compute" -> compute(holder.fields("compute"));
+            case "lookup" -> TableBinder.lookup(holder.fields("lookup"), tables, lookupOutputs);
             case "filter" -> {
                 if (value instanceof Node.Mapping || value instanceof Node.Sequence) {
                     problems.add(value, "must be an expression, got " + value.kind());

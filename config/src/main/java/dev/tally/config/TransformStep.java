@@ -1,5 +1,9 @@
 package dev.tally.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** One step applied to each decoded record, in order, before keying. */
 public sealed interface TransformStep {
 
@@ -14,4 +18,17 @@ public sealed interface TransformStep {
 
     /** Sets {@code field} to the value of the expression. */
     record Compute(String field, String expression) implements TransformStep { }
+
+    /**
+     * Enriches the record from a table: looks up the value of field {@code key} in {@code table}
+     * and copies table fields into record fields ({@code fields}: record field -> table field, in order).
+     */
+    record Lookup(String table, String key, Map<String, String> fields, Missing missing) implements TransformStep {
+        public Lookup {
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+    }
+
+    /** What a lookup that finds nothing does: dead-letter the record (LOOKUP_MISSING), keep it with nulls, or drop it (counted). */
+    enum Missing { DEAD_LETTER, KEEP, DROP }
 }

@@ -75,7 +75,7 @@ class InvalidConfigTest {
                         "jobs[0].transform[0].split.pattern: must be a Java regular expression: Unclosed group near index 7 (line 7)",
                         "jobs[0].transform[1].lowercas: unknown transform step, did you mean \"lowercase\"? (line 8)",
                         "jobs[0].transform[2]: must be one step such as \"lowercase: word\" (one of split, lowercase,"
-                                + " compute, filter), got a mapping with 2 keys (line 9)",
+                                + " compute, filter, lookup), got a mapping with 2 keys (line 9)",
                         "jobs[0].transform[3].compute.expr: is required (line 11)")),
                 Arguments.of("csv-and-topics.yaml", List.of(
                         "jobs[0].source.csv: only allowed when format is csv (line 8)",

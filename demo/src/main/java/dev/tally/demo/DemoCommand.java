@@ -42,9 +42,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "the dashboard's HTTP port on 127.0.0.1 (0 or taken: any free port)")
     int port;
 
+    @Option(names = "--example", defaultValue = "word-count", description = "word-count or views-per-country (a lookup in a users table)")
+    String example;
+
     @Override
     public Integer call() throws Exception {
         quietLogs();
+        if (example.equals("views-per-country")) {
+            return ViewsDemo.run(duration == null ? 0 : parseSeconds(duration), rate * 4);
+        } else if (!example.equals("word-count")) {
+            System.err.println("tally demo: --example is word-count or views-per-country, got " + example);
+            return 2;
+        }
         Path dir = Files.createTempDirectory("tally-demo");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of())) {
             kafka.createTopic("lines", 3, Map.of());

@@ -55,6 +55,9 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--timestamp-field", description = "JSON input: take each record's Kafka timestamp (log-append time) from this field, epoch millis")
     String timestampField;
 
+    @Option(names = "--table", description = "a table the job looks up, NAME=FILE: lines {\"key\":..,\"ts\":..,\"value\":{..} or null}")
+    Map<String, Path> tables = new LinkedHashMap<>();
+
     @Option(names = "--key-field", description = "JSON input: take each record's Kafka key (key: {record-key: true}) from this field")
     String keyField;
 
@@ -127,7 +130,10 @@ final class TestCommand implements Callable<Integer> {
             values.add(line.getBytes(StandardCharsets.UTF_8));
             lineNumbers.add(i + 1);
         }
-        FileRun.Result r = new FileRun(job).run(keys, values, times, Math.max(1, batchSize));
+        FileRun fileRun = new FileRun(job);
+        TableFiles.attach(fileRun, tables);
+        FileRun.Result r = fileRun.run(keys, values, times, Math.max(1, batchSize));
+        fileRun.tableProblems().forEach(p -> System.err.println("tally test: " + p));
         List<FileRun.Rejected> rejected = r.rejected().stream()
                 .map(x -> new FileRun.Rejected(lineNumbers.get((int) x.line() - 1), x.reason(), x.message())).toList();
         return new FileRun.Result(r.windows(), rejected);

@@ -2,6 +2,7 @@ package dev.tally.service;
 
 import dev.tally.config.AggregateConfig;
 import dev.tally.config.JobConfig;
+import dev.tally.config.TableConfig;
 import dev.tally.config.TimeConfig;
 import dev.tally.config.TransformStep;
 import dev.tally.config.WindowConfig;
@@ -38,6 +39,12 @@ public final class JobExplanation {
                 + job.threads() + " processing thread(s) per instance");
         if (!job.transform().isEmpty()) {
             out.add("  transform  " + job.transform().stream().map(JobExplanation::step).collect(Collectors.joining(", then ")));
+        }
+        for (TableConfig t : job.tables().values()) {
+            out.add("  table      " + t.name() + ": every partition of topic " + t.topic() + " (keyed by the lookup key; null value deletes),");
+            out.add("             whole in this instance's RocksDB, versions by record time for " + human(t.history())
+                    + "; lookups " + (t.asOf() == TableConfig.AsOf.EVENT ? "as of each record's time" : "of the newest row")
+                    + "; not ready until loaded to the end offsets seen at start");
         }
         out.add("  key        " + key(job));
         if (repartition) {
@@ -88,6 +95,11 @@ public final class JobExplanation {
         }
         if (s instanceof TransformStep.Filter x) {
             return "keep if " + x.expression();
+        }
+        if (s instanceof TransformStep.Lookup x) {
+            return "look " + x.key() + " up in table " + x.table() + " (" + x.fields().entrySet().stream()
+                    .map(f -> f.getKey() + " = " + f.getValue()).collect(Collectors.joining(", ")) + "; no row: "
+                    + x.missing().name().toLowerCase(Locale.ROOT).replace('_', '-') + ")";
         }
         TransformStep.Compute x = (TransformStep.Compute) s;
         return x.field() + " = " + x.expression();

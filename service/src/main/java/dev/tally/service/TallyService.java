@@ -6,6 +6,7 @@ import dev.tally.connectors.KafkaClientSettings;
 import dev.tally.service.job.DatabaseSinks;
 import dev.tally.service.job.JobGroup;
 import dev.tally.service.job.JobStatus;
+import dev.tally.service.job.TableLoader;
 import dev.tally.service.metrics.JobMetrics;
 import dev.tally.service.metrics.StateMetrics;
 import dev.tally.state.MemoryBudget;
@@ -14,6 +15,7 @@ import dev.tally.state.StateStores;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Every job of a config file, each on its own processing threads, sharing one RocksDB memory budget. */
@@ -73,6 +75,26 @@ public final class TallyService implements AutoCloseable {
     /** A job's database sink as /jobs shows it, or null when it has none. */
     public java.util.Map<String, Object> databaseSink(String job) {
         return databaseSinks.status(job);
+    }
+
+    /** Per table of the job: topic, versions stored, lag, records loaded and skipped; empty for an unknown job. */
+    public Map<String, Object> tables(String job) {
+        for (JobGroup group : jobs) {
+            if (group.status().job().equals(job)) {
+                return group.tables().status();
+            }
+        }
+        return Map.of();
+    }
+
+    /** A job's table loader in this process (its tables, for table pull queries), or null when no job has that name. */
+    public TableLoader tableLoader(String job) {
+        for (JobGroup group : jobs) {
+            if (group.status().job().equals(job)) {
+                return group.tables();
+            }
+        }
+        return null;
     }
 
     public MemoryBudget memoryBudget() {

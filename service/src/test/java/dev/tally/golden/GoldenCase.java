@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** One folder of golden/: a job, its input and the hand-worked expected windows and dead letters. */
-record GoldenCase(Path dir, Path job, Path input, Path expected, Path deadLettersFile, List<String> args) {
+record GoldenCase(Path dir, Path job, Path input, Path expected, Path deadLettersFile, List<String> args,
+                  Map<String, Path> tables) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Every case under the repository's golden/ folder, found from the module's working directory upwards. */
@@ -42,10 +45,32 @@ record GoldenCase(Path dir, Path job, Path input, Path expected, Path deadLetter
                     ? Arrays.stream(Files.readString(argsFile).strip().split("\\s+")).filter(s -> !s.isEmpty()).toList()
                     : List.of();
             return new GoldenCase(dir, dir.resolve("job.yaml"), input, dir.resolve("expected.jsonl"),
-                    dir.resolve("expected-dead-letters.txt"), args);
+                    dir.resolve("expected-dead-letters.txt"), args, tables(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** table-NAME.jsonl files: the records of table NAME, in topic order (tally test --table NAME=FILE). */
+    private static Map<String, Path> tables(Path dir) throws IOException {
+        Map<String, Path> tables = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().matches("table-.+\\.jsonl")).forEach(f -> {
+                String file = f.getFileName().toString();
+                tables.put(file.substring("table-".length(), file.length() - ".jsonl".length()), f);
+            });
+        }
+        return tables;
+    }
+
+    /** The tally test options that give the case's tables. */
+    List<String> tableArgs() {
+        List<String> args = new ArrayList<>();
+        tables.forEach((name, file) -> {
+            args.add("--table");
+            args.add(name + "=" + file);
+        });
+        return args;
     }
 
     String name() {

@@ -39,6 +39,7 @@ class GoldenCasesTest {
                     "--expected", golden.expected().toString(),
                     "--expected-dead-letters", golden.deadLettersFile().toString()));
             args.addAll(golden.args());
+            args.addAll(golden.tableArgs());
             assertEquals(0, TallyCli.execute(args.toArray(String[]::new)),
                     golden.name() + " in batches of " + batch + ": tally test differs from expected (see stderr)");
         }

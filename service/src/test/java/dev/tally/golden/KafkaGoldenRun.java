@@ -9,6 +9,9 @@ import dev.tally.config.JobConfig;
 import dev.tally.config.SinkConfig;
 import dev.tally.config.SourceConfig;
 import dev.tally.config.StateConfig;
+import dev.tally.config.TableConfig;
+import dev.tally.cli.TableFiles;
+import dev.tally.engine.batch.FileRun;
 import dev.tally.config.TallyConfig;
 import dev.tally.connectors.JobTopics;
 import dev.tally.service.TallyService;
@@ -66,12 +69,48 @@ final class KafkaGoldenRun {
         this.job = new JobConfig(name, new SourceConfig(source, s.format(), s.csvColumns(), s.csvDelimiter()),
                 caseJob.transform(), caseJob.key(), caseJob.time(), caseJob.window(), caseJob.aggregates(), caseJob.emit(),
                 new BatchConfig(Duration.ofMillis(200), caseJob.batch().maxRecords()),
-                new SinkConfig("golden-" + name + "-out"), "golden-" + name + "-dlq", caseJob.errors(), 0);
+                new SinkConfig("golden-" + name + "-out"), "golden-" + name + "-dlq", caseJob.errors(), 0, 1,
+                renamedTables(caseJob, name));
+    }
+
+    /** The case's tables on fresh topics of their own. */
+    private static Map<String, TableConfig> renamedTables(JobConfig caseJob, String name) {
+        Map<String, TableConfig> tables = new LinkedHashMap<>();
+        caseJob.tables().forEach((t, c) -> tables.put(t, new TableConfig(t, "golden-" + name + "-table-" + t, c.format(),
+                c.history(), c.asOf())));
+        return tables;
+    }
+
+    /** Each table file into its topic, in file order, each record with its own timestamp; before the job starts. */
+    private void produceTables() throws Exception {
+        for (Map.Entry<String, Path> t : golden.tables().entrySet()) {
+            String topic = job.tables().get(t.getKey()).topic();
+            kafka.createTopic(topic, 1, Map.of("retention.ms", "-1"));
+            try (KafkaProducer<byte[], byte[]> p = producer()) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (FileRun.TableRecord r : TableFiles.read(t.getValue())) {
+                    sent.add(p.send(new ProducerRecord<>(topic, 0, r.time(), r.key(), r.value())));
+                }
+                for (Future<RecordMetadata> f : sent) {
+                    f.get();
+                }
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     }
 
     Result run(Path stateDir) throws Exception {
         kafka.createTopic(source, 1, Map.of("retention.ms", "-1"));
         List<GoldenCase.Line> lines = golden.lines();
+        produceTables();
         produce(lines);
         TallyConfig config = new TallyConfig(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new StateConfig(stateDir, 64L << 20, "golden-" + job.name()), new HttpConfig(false, "127.0.0.1", 0), List.of(job));

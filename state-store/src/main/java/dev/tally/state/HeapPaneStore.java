@@ -20,8 +20,15 @@ final class HeapPaneStore implements PaneStore {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final NavigableMap<byte[], byte[]> entries = new TreeMap<>(Arrays::compareUnsigned);
     private final Map<Integer, byte[]> checkpoints = new HashMap<>();
+    private final HeapTables tables = new HeapTables();
     private long bytes;
     private volatile boolean closed;
+
+    @Override
+    public TableStore tables() {
+        ensureOpen();
+        return tables;
+    }
 
     @Override
     public byte[] get(int task, long pane, byte[] key) {

@@ -44,6 +44,14 @@ public interface PaneStore extends AutoCloseable {
     /** Removes every entry and the checkpoint of a task (the task moved away, or its local copy is unusable). */
     void dropTask(int task);
 
+    /**
+     * The job's versioned lookup tables, kept in the same store (and, for RocksDB, the same memory
+     * budget). Both stores of {@link StateStores} have them; a store made for a test may not.
+     */
+    default TableStore tables() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no lookup tables");
+    }
+
     /** Approximate number of entries, for metrics. */
     long approximateEntries();
 

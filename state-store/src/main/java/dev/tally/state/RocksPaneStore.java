@@ -34,6 +34,7 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksPaneStore implements PaneStore {
     private static final byte[] CHECKPOINTS_CF = "checkpoints".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TABLES_CF = "tables".getBytes(StandardCharsets.UTF_8);
     private static final double BLOOM_BITS_PER_KEY = 10;
     private static final long BYTES_PER_SYNC = 1L << 20;
     private static final long CHECKPOINT_WRITE_BUFFER = 1L << 20;
@@ -49,6 +50,7 @@ final class RocksPaneStore implements PaneStore {
     private RocksDB db;
     private ColumnFamilyHandle data;
     private ColumnFamilyHandle checkpoints;
+    private RocksTables tables;
     private volatile boolean closed;
 
     RocksPaneStore(Path dir, RocksMemoryBudget budget) {
@@ -101,7 +103,8 @@ final class RocksPaneStore implements PaneStore {
                 .setKeepLogFileNum(3);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
-                new ColumnFamilyDescriptor(CHECKPOINTS_CF, checkpointOptions));
+                new ColumnFamilyDescriptor(CHECKPOINTS_CF, checkpointOptions),
+                new ColumnFamilyDescriptor(TABLES_CF, dataOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
@@ -114,6 +117,7 @@ final class RocksPaneStore implements PaneStore {
         }
         data = handles.get(0);
         checkpoints = handles.get(1);
+        tables = new RocksTables(this, db, handles.get(2), writeOptions);
     }
 
     private <T extends AutoCloseable> T own(T nativeObject) {
@@ -136,6 +140,12 @@ final class RocksPaneStore implements PaneStore {
         } catch (RocksDBException e) {
             throw failure("get", e);
         }
+    }
+
+    @Override
+    public TableStore tables() {
+        ensureOpen();
+        return tables;
     }
 
     @Override

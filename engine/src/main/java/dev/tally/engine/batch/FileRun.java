@@ -4,9 +4,12 @@ import dev.tally.config.JobConfig;
 import dev.tally.engine.aggregate.Accumulator;
 import dev.tally.engine.record.BadRecordException;
 import dev.tally.engine.record.RecordPipeline;
+import dev.tally.engine.table.JobTables;
+import dev.tally.engine.table.StoredTable;
 import dev.tally.state.PaneStore;
 import dev.tally.state.StateStores;
 import dev.tally.state.StoreBatch;
+import dev.tally.state.TableWrites;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,10 +28,31 @@ public final class FileRun {
     private final JobPlan plan;
     private final WindowJson json;
 
+    private final Map<String, List<TableRecord>> tableRecords = new LinkedHashMap<>();
+    private final List<String> tableProblems = new ArrayList<>();
+
     public FileRun(JobConfig job) {
         this.job = job;
         this.plan = new JobPlan(job);
         this.json = new WindowJson(plan);
+    }
+
+    /**
+     * One record of a table file, in file order (the order a table topic partition would hold):
+     * a null value deletes the key from {@code time} on.
+     */
+    public record TableRecord(byte[] key, byte[] value, long time) {
+    }
+
+    /** Gives table {@code name} its records; every table of the job needs them before {@link #run}. */
+    public FileRun table(String name, List<TableRecord> records) {
+        tableRecords.put(name, List.copyOf(records));
+        return this;
+    }
+
+    /** Table records that were skipped in the last run (no key, undecodable value), one line each. */
+    public List<String> tableProblems() {
+        return List.copyOf(tableProblems);
     }
 
     /** A record that went to the dead-letter path: its line number (1-based), reason and message. */
@@ -51,7 +75,6 @@ public final class FileRun {
      * @param batchSize records per batch (Integer.MAX_VALUE = one batch)
      */
     public Result run(List<byte[]> keys, List<byte[]> values, long[] times, int batchSize) {
-        RecordPipeline pipeline = RecordPipeline.compile(job);
         Map<String, String> windows = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
         BatchSink sink = new BatchSink() {
@@ -74,6 +97,7 @@ public final class FileRun {
             }
         };
         try (PaneStore store = StateStores.inMemory()) {
+            RecordPipeline pipeline = RecordPipeline.compile(job, loadTables(store).views());
             long now = System.currentTimeMillis();
             // A repartitioning job goes the way it goes through Kafka: lateness at the source, then
             // partials and the source's watermark through the (here: local) repartition topic.
@@ -114,6 +138,30 @@ public final class FileRun {
                         .thenComparing(e -> e.getKey().substring(e.getKey().indexOf('\u0000') + 1)))
                 .map(Map.Entry::getValue).toList();
         return new Result(sorted, rejected);
+    }
+
+    /** Loads every table whole before the first record, as the service does before it is ready. */
+    private JobTables loadTables(PaneStore store) {
+        tableProblems.clear();
+        JobTables tables = new JobTables(job, store.tables());
+        for (StoredTable table : tables.all().values()) {
+            List<TableRecord> records = tableRecords.get(table.config().name());
+            if (records == null) {
+                throw new IllegalArgumentException("the job looks records up in table " + table.config().name()
+                        + ": give its records (tally test: --table " + table.config().name() + "=FILE)");
+            }
+            try (TableWrites writes = store.tables().newWrites()) {
+                for (int i = 0; i < records.size(); i++) {
+                    TableRecord r = records.get(i);
+                    StoredTable.Rejection rejected = table.add(writes, r.key(), r.value(), r.time(), false);
+                    if (rejected != null) {
+                        tableProblems.add("table " + table.config().name() + " record " + (i + 1) + " skipped: " + rejected);
+                    }
+                }
+                store.tables().apply(writes);
+            }
+        }
+        return tables;
     }
 
     private static void finish(RepartitionSource source, LocalRepartition repartition, WindowOperator task,

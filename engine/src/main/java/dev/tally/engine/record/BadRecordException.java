@@ -8,7 +8,9 @@ public final class BadRecordException extends Exception {
         UNDECODABLE, MISSING_KEY, MISSING_TIME, BAD_TIME, EXPRESSION_FAILED,
         /** A numeric aggregate's input is not a number. */
         BAD_VALUE,
-        LATE
+        LATE,
+        /** A lookup found no table row for the record and the lookup's policy is {@code missing: dead-letter}. */
+        LOOKUP_MISSING
     }
 
     private final Reason reason;

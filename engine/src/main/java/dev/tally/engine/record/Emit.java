@@ -127,7 +127,8 @@ final class Emit extends Step {
         return key;
     }
 
-    private long time(Fields fields) throws BadRecordException {
+    /** The record's time as the job defines it; also what an as-of lookup looks up at. Call after {@link #begin}. */
+    long time(Fields fields) throws BadRecordException {
         switch (timeType) {
             case EVENT:
                 return EventTimes.read(fields, timeSlot, timeFormat, timeField);

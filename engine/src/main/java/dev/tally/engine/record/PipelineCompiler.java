@@ -4,6 +4,7 @@ import dev.tally.config.AggregateConfig;
 import dev.tally.config.JobConfig;
 import dev.tally.config.KeyConfig;
 import dev.tally.config.SourceConfig;
+import dev.tally.config.TableConfig;
 import dev.tally.config.TimeConfig;
 import dev.tally.config.TransformStep;
 import dev.tally.engine.record.Expressions.Expression;
@@ -25,21 +26,23 @@ final class PipelineCompiler {
     private static final TimeConfig PROCESSING_TIME = new TimeConfig(TimeConfig.Type.PROCESSING, null, null, null, null);
 
     private final JobConfig job;
+    private final Map<String, TableView> tables;
     private final Map<String, Integer> slots = new LinkedHashMap<>();
     private final Set<String> sourceFields = new LinkedHashSet<>();
     private final Set<String> written = new HashSet<>();
     private final Map<Integer, Expression> stepExpressions = new HashMap<>();
 
-    private PipelineCompiler(JobConfig job) {
+    private PipelineCompiler(JobConfig job, Map<String, TableView> tables) {
         this.job = job;
+        this.tables = tables;
     }
 
     /** @throws IllegalArgumentException when the job cannot run: a bad expression, key or time setting, or an unknown field */
-    static RecordPipeline compile(JobConfig job) {
+    static RecordPipeline compile(JobConfig job, Map<String, TableView> tables) {
         if (job == null || job.source() == null || job.source().format() == null) {
             throw new IllegalArgumentException("a job needs a source with a format");
         }
-        return new PipelineCompiler(job).build();
+        return new PipelineCompiler(job, tables).build();
     }
 
     private RecordPipeline build() {
@@ -96,6 +99,18 @@ final class PipelineCompiler {
             TransformStep.Compute compute = (TransformStep.Compute) step;
             readAll(compileFor(index, compute.expression(), where));
             write(required(compute.field(), where + ".field"));
+        } else if (step instanceof TransformStep.Lookup lookup) {
+            TableView table = tables.get(lookup.table());
+            if (table == null) {
+                throw new IllegalArgumentException(where + ": no table named " + lookup.table() + " was given to the job");
+            }
+            read(required(lookup.key(), where + ".key"));
+            for (Map.Entry<String, String> f : lookup.fields().entrySet()) {
+                if (!table.fields().contains(f.getValue())) {
+                    throw new IllegalArgumentException(where + ": table " + lookup.table() + " holds no field " + f.getValue());
+                }
+                write(f.getKey());
+            }
         } else {
             throw new IllegalArgumentException(where + ": unsupported step " + step);
         }
@@ -136,6 +151,8 @@ final class PipelineCompiler {
                 step = new Step.Lowercase(slots.get(((TransformStep.Lowercase) config).field()));
             } else if (config instanceof TransformStep.Filter) {
                 step = new Step.Filter(stepExpressions.get(i), context);
+            } else if (config instanceof TransformStep.Lookup lookup) {
+                step = lookupStep(lookup, emit);
             } else {
                 step = new Step.Compute(slots.get(((TransformStep.Compute) config).field()), stepExpressions.get(i), context);
             }
@@ -143,6 +160,21 @@ final class PipelineCompiler {
             next = step;
         }
         return next;
+    }
+
+    private Step lookupStep(TransformStep.Lookup lookup, Emit emit) {
+        TableView table = tables.get(lookup.table());
+        int[] outSlots = new int[lookup.fields().size()];
+        int[] rowIndexes = new int[outSlots.length];
+        int i = 0;
+        for (Map.Entry<String, String> f : lookup.fields().entrySet()) {
+            outSlots[i] = slots.get(f.getKey());
+            rowIndexes[i++] = table.fields().indexOf(f.getValue());
+        }
+        TableConfig config = job.tables().get(lookup.table());
+        boolean latest = config != null && config.asOf() == TableConfig.AsOf.LATEST;
+        return new LookupStep(lookup.table(), table, slots.get(lookup.key()), lookup.key(), outSlots, rowIndexes,
+                lookup.missing(), latest, emit);
     }
 
     /** Slots the steps after {@code index} overwrite: what a split must restore before each token. */
@@ -155,6 +187,8 @@ final class PipelineCompiler {
                 after.add(slots.get(((TransformStep.Lowercase) step).field()));
             } else if (step instanceof TransformStep.Compute) {
                 after.add(slots.get(((TransformStep.Compute) step).field()));
+            } else if (step instanceof TransformStep.Lookup lookup) {
+                lookup.fields().keySet().forEach(out -> after.add(slots.get(out)));
             }
         }
         return after.stream().mapToInt(Integer::intValue).toArray();

@@ -1,6 +1,7 @@
 package dev.tally.engine.record;
 
 import dev.tally.config.JobConfig;
+import java.util.Map;
 
 /**
  * Turns one raw input record into keyed, timed events: decode (json, text, csv), transform
@@ -19,7 +20,18 @@ public interface RecordPipeline {
      *                                  can never be set (text: only {@code line}; csv: the named columns)
      */
     static RecordPipeline compile(JobConfig job) {
-        return PipelineCompiler.compile(job);
+        return PipelineCompiler.compile(job, Map.of());
+    }
+
+    /**
+     * {@link #compile(JobConfig)} for a job with lookups: {@code tables} holds a view of every
+     * table its lookups name (by table name).
+     *
+     * @throws IllegalArgumentException also when a lookup names a table missing from {@code tables},
+     *                                  or a field the table view does not hold
+     */
+    static RecordPipeline compile(JobConfig job, Map<String, TableView> tables) {
+        return PipelineCompiler.compile(job, tables);
     }
 
     /**

@@ -128,6 +128,10 @@ final class DashboardFeed implements AutoCloseable {
             if (r != null) {
                 m.putAll(r.current());
             }
+            Map<String, Object> tables = service.tables(s.job());
+            if (!tables.isEmpty()) {
+                m.put("tables", tables);
+            }
             jobs.add(m);
             if (selected == null && (job == null || job.equals(s.job()))) {
                 selected = service.config().job(s.job());

@@ -64,6 +64,9 @@ final class JobsView {
     private Map<String, Object> withConfig(JobStatus s) {
         Map<String, Object> m = new LinkedHashMap<>(s.toMap());
         JobConfig config = service.config().job(s.job());
+        if (!config.tables().isEmpty()) {
+            m.put("tables", service.tables(s.job()));
+        }
         m.put("config", mapper.valueToTree(config));
         Map<String, Object> sink = service.databaseSink(s.job());
         if (sink != null) {

@@ -41,6 +41,7 @@ final class Router implements HttpHandler, AutoCloseable {
     private final DashboardFeed feed;
     private final DashboardEvents events;
     private final StaticFiles files = new StaticFiles();
+    private final TableQuery tables;
 
     Router(TallyService service, PrometheusMeterRegistry registry) {
         this.service = service;
@@ -49,6 +50,7 @@ final class Router implements HttpHandler, AutoCloseable {
         this.pull = new PullQuery(service);
         this.feed = new DashboardFeed(service, registry);
         this.events = new DashboardEvents(feed, mapper);
+        this.tables = new TableQuery(service);
     }
 
     @Override
@@ -132,10 +134,13 @@ final class Router implements HttpHandler, AutoCloseable {
             }
             return new Response(200, "text/plain; charset=utf-8", plan.getBytes(StandardCharsets.UTF_8));
         }
+        if (parts.length == 5 && parts[1].equals("jobs") && parts[3].equals("tables")) {
+            return json(200, tables.answer(parts[2], parts[4], query));
+        }
         if (parts.length == 3 && parts[1].equals("jobs") && !parts[2].isEmpty()) {
             return json(200, jobs.one(parts[2]));
         }
-        throw new HttpError(404, "no such endpoint; try / (the dashboard), /metrics, /health/live, /health/ready, /jobs, /jobs/{job}/windows?key=, /jobs/{job}/plan");
+        throw new HttpError(404, "no such endpoint; try / (the dashboard), /metrics, /health/live, /health/ready, /jobs, /jobs/{job}/windows?key=, /jobs/{job}/plan, /jobs/{job}/tables/{table}?key=");
     }
 
     private Response ready() {

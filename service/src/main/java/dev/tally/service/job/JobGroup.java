@@ -32,6 +32,7 @@ public final class JobGroup {
     private final Admin standbyAdmin;
     private final KafkaClientSettings settings;
     private final JobTopics topics;
+    private final TableLoader tables;
     // Its own lock: awaitTermination holds the group's monitor while threads may still be starting.
     private final Object topicsLock = new Object();
     private boolean topicsCreated;
@@ -52,9 +53,12 @@ public final class JobGroup {
             standby = null;
             standbyThread = null;
         }
+        this.tables = new TableLoader(job, settings, job.tables().isEmpty() ? null : store.tables(),
+                instanceId + "-" + job.name() + "-tables");
+        tables.bindMetrics(metrics.registry());
         for (int i = 0; i < job.threads(); i++) {
             runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby,
-                    this::createTopics));
+                    this::createTopics, tables));
         }
     }
 
@@ -105,8 +109,14 @@ public final class JobGroup {
         return JobStatus.combine(job.name(), runners.stream().map(JobRunner::status).toList());
     }
 
+    /** The job's tables in this process: size, lag, loaded and skipped records (for /jobs). */
+    public TableLoader tables() {
+        return tables;
+    }
+
     /** Each thread finishes or drops its open batch, then stops. */
     public void stop() {
+        tables.stop();
         runners.forEach(JobRunner::stop);
     }
 
@@ -115,6 +125,7 @@ public final class JobGroup {
         for (Thread t : threads) {
             t.join();
         }
+        tables.close();
         if (standby != null && !terminated) {
             terminated = true;
             // Joined for good: the store it writes closes right after this, and a write into a closed

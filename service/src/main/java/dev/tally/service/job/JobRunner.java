@@ -44,6 +44,7 @@ final class JobRunner implements Runnable {
     private final PaneStore store;
     private final StandbyReplicas standby;
     private final TopicCreation topicCreation;
+    private final TableLoader tables;
     private final JobPlan plan;
     /** The source side of a repartitioning job (lateness per source partition, combining); null otherwise. */
     private final RepartitionSource source;
@@ -74,7 +75,7 @@ final class JobRunner implements Runnable {
      * the job's topics, created once for all its threads.
      */
     JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String memberId, int thread,
-              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation) {
+              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation, TableLoader tables) {
         this.job = job;
         this.settings = settings;
         this.store = store;
@@ -83,6 +84,7 @@ final class JobRunner implements Runnable {
         this.metrics = metrics;
         this.standby = standby;
         this.topicCreation = topicCreation;
+        this.tables = tables;
         this.plan = new JobPlan(job);
         this.topics = new JobTopics(job.name());
         this.sourceTopic = job.source().topic();
@@ -91,7 +93,7 @@ final class JobRunner implements Runnable {
         this.source = job.key().needsRepartition() ? new RepartitionSource(plan) : null;
         this.peers = source == null || source.time() == null ? null : new CommittedSourceTimes(settings, topics.groupId(), sourceTopic);
         this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source);
-        this.router = new RecordRouter(job, plan, metrics, source, tasks::task);
+        this.router = new RecordRouter(job, plan, metrics, source, tasks::task, tables.tables().views());
         this.committer = new BatchCommitter(store, topics, job.sink().topic(), new WindowJson(plan), crash);
         this.waits = new KafkaWaits(job.name(), status, () -> stopping);
     }
@@ -145,6 +147,7 @@ final class JobRunner implements Runnable {
         }
         tasks.bind(consumer, new ChangelogRestorer(clients.restoreConsumer, store, topics.changelog(), crash), positions, taskPartitions);
         batch = new BatchCommitter.Batch(tasks.tasks(), router, source, peers, tasks::sourceCaughtUp, taskPartitions, positions);
+        tables.loadAtStart();
         consumer.subscribe(source == null ? List.of(sourceTopic) : List.of(sourceTopic, topics.repartition()),
                 tasks.listener(this::commitInCallback));
         metrics.bindConsumers(consumer, clients.restoreConsumer, topics.changelog());
@@ -161,6 +164,7 @@ final class JobRunner implements Runnable {
             deadline = deadline - start <= 0 ? start + intervalNanos : deadline;
             long batchTime = System.currentTimeMillis();
             crash.batchStarted();
+            tables.catchUp();
             try {
                 startOverAfterOutage();
                 for (int consumed = 0; !stopping && consumed < maxRecords; ) {
@@ -197,7 +201,7 @@ final class JobRunner implements Runnable {
             if (drain != null && drain.done()) {
                 throw new JobFailedException(drain.message());
             }
-            status.ready(tasks.settled() && clients.coordinatorReachable(sessionTimeoutMs));
+            status.ready(tasks.settled() && clients.coordinatorReachable(sessionTimeoutMs) && tables.caughtUp());
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - start));
             // a batch cut short by max-records restarts the cadence from now
             deadline = Math.min(deadline + intervalNanos, System.nanoTime() + intervalNanos);

@@ -46,9 +46,15 @@ final class RecordRouter {
     private long sourceRecords;
 
     RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks) {
+        this(job, plan, metrics, source, tasks, java.util.Map.of());
+    }
+
+    /** {@code tables}: the job's lookup tables by name (empty for a job without lookups). */
+    RecordRouter(JobConfig job, JobPlan plan, JobMetrics metrics, RepartitionSource source, IntFunction<WindowOperator> tasks,
+                 java.util.Map<String, dev.tally.engine.record.TableView> tables) {
         this.job = job;
         this.plan = plan;
-        this.pipeline = RecordPipeline.compile(job);
+        this.pipeline = RecordPipeline.compile(job, tables);
         this.metrics = metrics;
         this.sourceTopic = job.source().topic();
         this.source = source;

@@ -110,6 +110,11 @@ public final class JobMetrics {
         restoreConsumers.remove(restore);
     }
 
+    /** Where the job's other meters (its tables') register. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     /** Whether the job serves (restored, producer initialised), as a 0/1 gauge for dashboards and alerts. */
     public void bindReadiness(BooleanSupplier isReady) {
         if (ready == null) {
