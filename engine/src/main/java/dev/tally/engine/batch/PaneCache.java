@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * eviction, which drops the oldest panes first and moves the boundary past them.
  *
  * <p>Entries are charged to the process's {@link HotPaneBudget} by an estimate of their heap size
- * (twice the encoded value, plus the key and the map entry); {@link #release} gives it all back
- * when the task goes away.
+ * (twice the encoded value, plus the key and the map entry), once, when the key enters the pane: a
+ * replaced value is assumed to weigh the same (a per-key size map cost more than it was worth on
+ * the hot path). {@link #release} gives it all back when the task goes away.
  */
 final class PaneCache {
     private final TreeMap<Long, HashMap<String, Accumulator[]>> panes = new TreeMap<>();
@@ -32,8 +33,7 @@ final class PaneCache {
     private final HashMap<String, Accumulator[]>[] memoKeys = new HashMap[MEMO];
     private static final int MEMO = 1024;
     private final HotPaneBudget budget;
-    /** Estimated bytes of each cached (pane, key), and of each pane in all. */
-    private final HashMap<Long, HashMap<String, Integer>> keyBytes = new HashMap<>();
+    /** Estimated bytes of each cached pane. */
     private final HashMap<Long, long[]> paneBytes = new HashMap<>();
     private long authoritativeFrom;
     /** No pane after this one was ever cached: a read past it misses without a lookup. */
@@ -108,12 +108,10 @@ final class PaneCache {
         }
         if (byKey.put(key, value) == null) {
             entries++;
+            int size = estimate(key, encodedBytes);
+            paneBytes.computeIfAbsent(pane, p -> new long[1])[0] += size;
+            budget.charge(size);
         }
-        int size = estimate(key, encodedBytes);
-        Integer before = keyBytes.computeIfAbsent(pane, p -> new HashMap<>()).put(key, size);
-        long delta = size - (before == null ? 0 : before);
-        paneBytes.computeIfAbsent(pane, p -> new long[1])[0] += delta;
-        budget.charge(delta);
         while (budget.over() && !panes.isEmpty()) {
             Map.Entry<Long, HashMap<String, Accumulator[]>> oldest = panes.pollFirstEntry();
             drop(oldest.getKey(), oldest.getValue().size());
@@ -124,7 +122,6 @@ final class PaneCache {
     private void drop(long pane, int keys) {
         forget(pane);
         entries -= keys;
-        keyBytes.remove(pane);
         long[] bytes = paneBytes.remove(pane);
         if (bytes != null) {
             budget.charge(-bytes[0]);
