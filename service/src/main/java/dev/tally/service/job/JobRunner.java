@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -20,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,17 +53,16 @@ final class JobRunner implements Runnable {
     private final boolean failFast;
     private JobClients clients;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
     private ConsumedPositions positions;
     private BatchCommitter.Batch batch;
     private volatile boolean stopping;
-    private long backoffMs = 100;
     private long sessionTimeoutMs;
     /** A batch committed from a rebalance callback failed: the loop recovers before it goes on. */
     private BatchCommitter.Result failedInCallback;
     /** The loop ended: a rebalance callback while the clients close commits nothing. */
     private volatile boolean abandoned;
     private final KafkaWaits waits;
+    private final BatchRecovery recovery;
     /** errors: fail met a bad record in a repartitioning job: stop once the repartition topic is drained. */
     private RepartitionDrain drain;
 
@@ -96,6 +93,7 @@ final class JobRunner implements Runnable {
         this.router = new RecordRouter(job, plan, metrics, source, tasks::task, tables.tables().views());
         this.committer = new BatchCommitter(store, topics, job.sink().topic(), new WindowJson(plan), crash);
         this.waits = new KafkaWaits(job.name(), status, () -> stopping);
+        this.recovery = new BatchRecovery(job.name(), metrics, tasks, router, source, waits);
     }
 
     JobStatus status() {
@@ -137,6 +135,7 @@ final class JobRunner implements Runnable {
         status.starting();
         waits.awaitTopics(topicCreation);
         clients = new JobClients(job, settings, topics, memberId);
+        recovery.bind(clients);
         consumer = clients.consumer;
         sessionTimeoutMs = Long.parseLong(settings.processingConsumer("g", "i").getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         positions = new ConsumedPositions(consumer, failFast,
@@ -166,7 +165,7 @@ final class JobRunner implements Runnable {
             crash.batchStarted();
             tables.catchUp();
             try {
-                startOverAfterOutage();
+                recovery.startOverAfterOutage();
                 for (int consumed = 0; !stopping && consumed < maxRecords; ) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
@@ -192,7 +191,7 @@ final class JobRunner implements Runnable {
                 // The broker did not answer in time (a restore's end offsets, committed offsets,
                 // initTransactions): drop the batch and start over from what Kafka has, with backoff.
                 waits.unreachable(e);
-                dropOpenBatch();
+                recovery.dropOpenBatch();
                 metrics.transactionsAborted.increment();
                 continue;
             }
@@ -209,30 +208,13 @@ final class JobRunner implements Runnable {
         }
     }
 
-    /** After the broker was unreachable, the producer and the tasks start over from what Kafka has. */
-    private void startOverAfterOutage() {
-        if (producer != null && !waits.inOutage()) {
-            return;
-        }
-        if (producer != null) {
-            producer.close(Duration.ZERO);
-            producer = null;
-        }
-        producer = clients.newProducer();
-        if (waits.inOutage()) {
-            tasks.restartAll();
-            tasks.rewind(consumer.assignment());
-            waits.resumed();
-        }
-    }
-
     /** Acts on rebalances and on a batch that failed inside one; true when the last poll's records are stale. */
     private boolean settle() throws InterruptedException {
-        boolean stale = tasks.settle(this::dropOpenBatch);
+        boolean stale = tasks.settle(recovery::dropOpenBatch);
         if (failedInCallback != null) {
             BatchCommitter.Result failed = failedInCallback;
             failedInCallback = null;
-            recover(failed);
+            recovery.recover(failed);
             return true;
         }
         return stale;
@@ -261,7 +243,7 @@ final class JobRunner implements Runnable {
     }
 
     private BatchCommitter.Result commit() {
-        return committer.commit(batch, producer, consumer, System.currentTimeMillis());
+        return committer.commit(batch, recovery.producer(), consumer, System.currentTimeMillis());
     }
 
     /** Inside onPartitionsRevoked: the open batch is finished while its partitions are ours; recovery waits for the loop. */
@@ -281,47 +263,17 @@ final class JobRunner implements Runnable {
         if (r.outcome() == BatchCommitter.Outcome.COMMITTED || r.outcome() == BatchCommitter.Outcome.IDLE) {
             committed(r);
         } else {
-            recover(r);
+            recovery.recover(r);
         }
     }
 
     private void committed(BatchCommitter.Result r) {
         if (r.outcome() == BatchCommitter.Outcome.COMMITTED) {
-            backoffMs = 100;
+            recovery.committed();
             metrics.commitLatency.record(Duration.ofNanos(r.commitNanos()));
             metrics.transactionsCommitted.increment();
             metrics.recordsProduced.increment(r.windows());
             status.committed(System.currentTimeMillis(), tasks.tasks());
-        }
-    }
-
-    /**
-     * A batch failed: drop it, make the producer usable again, and re-read the truth from Kafka:
-     * local state from the changelog (the batch may have committed when the outcome was unknown),
-     * positions and source time from the group's committed offsets.
-     */
-    private void recover(BatchCommitter.Result failed) throws InterruptedException {
-        metrics.transactionsAborted.increment();
-        log.warn("job {}: batch dropped ({}), recovering", job.name(), failed.cause() == null ? failed.outcome() : failed.cause().getMessage());
-        dropOpenBatch();
-        if (failed.outcome() == BatchCommitter.Outcome.ABORTED) {
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, 5_000);
-        } else {
-            producer.close(Duration.ZERO);
-            producer = clients.newProducer();
-        }
-        tasks.restartAll();
-        tasks.rewind(consumer.assignment());
-        if (failed.outcome() == BatchCommitter.Outcome.FENCED) {
-            consumer.enforceRebalance("producer fenced or broken: " + failed.cause());
-        }
-    }
-
-    private void dropOpenBatch() {
-        router.clear();
-        if (source != null) {
-            source.rollback();
         }
     }
 
@@ -331,9 +283,7 @@ final class JobRunner implements Runnable {
             metrics.unbindConsumers(clients.consumer, clients.restoreConsumer);
             clients.close();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
+        recovery.close();
         if (peers != null) {
             peers.close();
         }
