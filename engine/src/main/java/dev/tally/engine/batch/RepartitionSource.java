@@ -50,11 +50,6 @@ public final class RepartitionSource {
         }
     }
 
-    /** True when the batch has partials or watermarks to send. */
-    public boolean hasOutput() {
-        return !combiner.isEmpty() || (time != null && time.moved());
-    }
-
     public void drain(Sink sink) {
         java.util.Map<Integer, Long> sent = new java.util.HashMap<>();
         combiner.drain(sink, i -> time.publish(cuts.get(i), sent, sink));

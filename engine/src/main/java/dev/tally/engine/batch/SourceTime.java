@@ -104,13 +104,9 @@ public final class SourceTime {
     }
 
     private void decodeInto(Partition p, String state) {
-        long time = NO_TIME;
-        boolean idle = false;
-        if (state != null && state.startsWith("t1:")) {
-            String[] f = state.split(":");
-            time = Long.parseLong(f[1]);
-            idle = f.length > 2 && f[2].equals("i");
-        }
+        CommittedSourceState committed = CommittedSourceState.parse(state);
+        long time = committed.streamTime();
+        boolean idle = committed.idle();
         p.streamTime = time;
         p.idle = idle;
         p.committedTime = time;
@@ -225,17 +221,10 @@ public final class SourceTime {
         }
         for (int i = 0; i < n; i++) {
             Partition own = partitions.get(i);
-            long time;
-            boolean idle;
-            if (own != null) {
-                time = own.streamTime;
-                idle = own.idle;
-            } else {
-                Partition other = new Partition(0);
-                decodeInto(other, peers.state(i));
-                time = other.streamTime;
-                idle = other.idle;
-            }
+            CommittedSourceState state = own != null ? new CommittedSourceState(own.streamTime, own.idle)
+                    : CommittedSourceState.parse(peers.state(i));
+            long time = state.streamTime();
+            boolean idle = state.idle();
             if (time == NO_TIME) {
                 continue;
             }
@@ -251,7 +240,6 @@ public final class SourceTime {
     public void publish(WatermarkSink sink) {
         publish(snapshot(), new HashMap<>(), sink);
     }
-
     /**
      * Hands the watermarks of {@code snapshot} that moved since the last committed batch and since
      * what {@code sent} records (this batch's earlier publications) to {@code sink}.
@@ -281,20 +269,13 @@ public final class SourceTime {
         return start > Long.MAX_VALUE - plan.window.size || to >= start + plan.window.size;
     }
 
-    /** True when the batch has watermarks to publish. */
-    public boolean moved() {
-        boolean[] moved = {false};
-        publish((p, wm) -> moved[0] = true);
-        return moved[0];
-    }
-
     /** The state to commit with the partition's offset: {@code t1:<stream time>:<a|i>}. */
     public String encode(int partition) {
         Partition p = partitions.get(partition);
         if (p == null) {
             return "";
         }
-        return "t1:" + p.streamTime + ":" + (p.idle ? "i" : "a");
+        return new CommittedSourceState(p.streamTime, p.idle).format();
     }
 
     /** The batch committed: its time and published watermarks are the new rollback point. */

@@ -51,6 +51,10 @@ final class BatchCommitter {
 
     /** The outcome, with the windows a committed batch emitted, its commit latency, and a failure's cause. */
     record Result(Outcome outcome, int windows, long commitNanos, Exception cause) {
+        /** Committed, or nothing to commit: no recovery needed. */
+        boolean succeeded() {
+            return outcome == Outcome.COMMITTED || outcome == Outcome.IDLE;
+        }
     }
 
     private final PaneStore store;

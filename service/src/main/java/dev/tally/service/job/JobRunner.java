@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -248,19 +247,16 @@ final class JobRunner implements Runnable {
 
     /** Inside onPartitionsRevoked: the open batch is finished while its partitions are ours; recovery waits for the loop. */
     private void commitInCallback() {
-        if (abandoned) {
-            return;
-        }
-        BatchCommitter.Result r = commit();
-        if (r.outcome() == BatchCommitter.Outcome.COMMITTED || r.outcome() == BatchCommitter.Outcome.IDLE) {
+        BatchCommitter.Result r = abandoned ? null : commit();
+        if (r != null && r.succeeded()) {
             committed(r);
-        } else {
+        } else if (r != null) {
             failedInCallback = r;
         }
     }
 
     private void endBatch(BatchCommitter.Result r) throws InterruptedException {
-        if (r.outcome() == BatchCommitter.Outcome.COMMITTED || r.outcome() == BatchCommitter.Outcome.IDLE) {
+        if (r.succeeded()) {
             committed(r);
         } else {
             recovery.recover(r);
