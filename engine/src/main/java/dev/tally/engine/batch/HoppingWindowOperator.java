@@ -1,11 +1,9 @@
 package dev.tally.engine.batch;
 
 import dev.tally.engine.aggregate.Accumulator;
-import dev.tally.state.PaneCursor;
 import dev.tally.state.PaneStore;
 import dev.tally.state.StoreBatch;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +29,8 @@ final class HoppingWindowOperator implements WindowOperator {
     /** Full values this batch computed, cached once it committed. */
     private final List<Closed> toCache = new ArrayList<>();
     private final PaneCache cache;
-    private final KeyWindows keyWindows;
+    private final PaneLookup lookup;
+    private final WindowAssembly assembly;
     /** The keys of each pane this batch touched: a closing visits only keys with panes in the closing windows. */
     private final TreeMap<Long, List<KeyPanes>> keysByPane = new TreeMap<>();
     /** Numbers the mid-batch closings, so each visits a key once however many of its panes close. */
@@ -62,7 +61,8 @@ final class HoppingWindowOperator implements WindowOperator {
         long st = clock.streamTime();
         this.cache = new PaneCache(HotPaneBudget.process(),
                 st == TaskClock.NO_TIME ? Long.MIN_VALUE : window.pane(st) + window.paneWidth);
-        this.keyWindows = new KeyWindows(task, plan, store, cache);
+        this.lookup = new PaneLookup(task, plan, store, cache);
+        this.assembly = new WindowAssembly(plan);
     }
 
     private long nextClose(long watermark) {
@@ -166,7 +166,7 @@ final class HoppingWindowOperator implements WindowOperator {
                 if (pane < live) {
                     continue;
                 }
-                Accumulator[] committed = keyWindows.committed(e.getKey(), kp.keyBytes, pane);
+                Accumulator[] committed = lookup.committed(e.getKey(), kp.keyBytes, pane);
                 Accumulator[] full = kp.deltas[i];
                 if (committed != null) {
                     // Committed first, then the batch: first/last keep their order on equal times.
@@ -181,8 +181,9 @@ final class HoppingWindowOperator implements WindowOperator {
         }
         if (!plan.emitFinal) {
             long firstOpen = window.firstOpenWindowStart(closedWm);
-            for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-                keyWindows.emit(e.getKey(), e.getValue(), firstOpen, Long.MAX_VALUE, true, out);
+            for (KeyPanes kp : dirty.values()) {
+                assembly.emit(kp.panes, kp.size, firstOpen, Long.MAX_VALUE, lookup.atBatchEnd(kp), true,
+                        (start, end, value) -> out.window(task, kp.key, start, end, value));
             }
         }
         if (closedWm != TaskClock.NO_TIME) {
@@ -209,45 +210,19 @@ final class HoppingWindowOperator implements WindowOperator {
         }
         BatchSink collect = new ClosedCollector();
         long toPane = lastStart > Long.MAX_VALUE - window.size ? Long.MAX_VALUE : lastStart + window.size;
-        if (!plan.emitFinal) {
-            int mark = ++closings;
-            for (List<KeyPanes> keys : keysByPane.subMap(firstStart, toPane).values()) {
-                for (KeyPanes kp : keys) {
-                    if (kp.closeMark != mark) {
-                        kp.closeMark = mark;
-                        keyWindows.emitClosing(kp, firstStart, lastStart, collect);
-                    }
-                }
-            }
+        if (plan.emitFinal) {
+            FinalClosing.close(task, plan, store, cache, dirty, assembly, firstStart, lastStart, toPane, collect);
             return;
         }
-        PaneView view = new PaneView(task, plan, store, cache, dirty);
-        TreeMap<String, byte[]> keys = new TreeMap<>();
-        Map<Long, HashMap<String, Accumulator[]>> cached = cache.authoritativeRange(firstStart, toPane);
-        if (cached != null) {
-            CachedClosing.close(task, window, cached, dirty, firstStart, lastStart, toPane, collect);
-            return;
-        } else {
-            try (PaneCursor c = store.scan(task, firstStart, toPane)) {
-                while (c.next()) {
-                    byte[] k = c.key();
-                    String key = new String(k, StandardCharsets.UTF_8);
-                    keys.putIfAbsent(key, k);
-                    view.remember(key, c.pane(), c.value());
+        int mark = ++closings;
+        for (List<KeyPanes> keys : keysByPane.subMap(firstStart, toPane).values()) {
+            for (KeyPanes kp : keys) {
+                if (kp.closeMark != mark) {
+                    kp.closeMark = mark;
+                    assembly.emit(kp.panes, kp.size, firstStart, lastStart, lookup.midBatch(kp), false,
+                            (start, end, value) -> collect.window(task, kp.key, start, end, value));
                 }
             }
-        }
-        for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-            KeyPanes kp = e.getValue();
-            for (int i = 0; i < kp.size; i++) {
-                if (kp.panes[i] >= firstStart && kp.panes[i] < toPane) {
-                    keys.putIfAbsent(e.getKey(), kp.keyBytes);
-                    view.noteDirty(e.getKey(), kp.panes[i]);
-                }
-            }
-        }
-        for (Map.Entry<String, byte[]> k : keys.entrySet()) {
-            view.emitWindows(k.getKey(), k.getValue(), view.knownPanes(k.getKey()), firstStart, lastStart, collect);
         }
     }
 

@@ -13,13 +13,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
  * A pull query: the current values of one key's windows, computed from a task's local state (the
- * store holds panes, so a window's value is the merge of its panes, as the batch core emits it).
- * Reads only; safe on any thread while the job applies batches.
+ * store holds panes, and {@link WindowAssembly} merges them as the batch core does). Reads the
+ * store only, not the hot-pane cache, which belongs to the task's thread: safe on any thread while
+ * the job applies batches, and the store is exactly what was committed.
  */
 public final class WindowQuery {
     /** The most windows one query may cover: bounds the work (and the answer) of a single request. */
@@ -104,25 +104,21 @@ public final class WindowQuery {
 
     /** Every window starting in [first, last] that holds at least one stored pane. */
     private List<Window> merge(TreeMap<Long, Accumulator[]> panes, long first, long last) {
-        WindowSpec w = plan.window;
+        long[] anchors = panes.keySet().stream().mapToLong(Long::longValue).toArray();
+        WindowAssembly.Panes stored = new WindowAssembly.Panes() {
+            @Override
+            public Accumulator[] committed(long pane) {
+                return panes.get(pane);
+            }
+
+            @Override
+            public Accumulator[] batch(long pane) {
+                return null;
+            }
+        };
         List<Window> out = new ArrayList<>();
-        for (long start = first; start <= last; start += w.slide) {
-            NavigableMap<Long, Accumulator[]> in = panes.subMap(start, true, start + w.size, false);
-            Accumulator[] merged = null;
-            for (Accumulator[] pane : in.values()) {
-                if (merged == null) {
-                    merged = JobPlan.copy(pane);
-                } else {
-                    JobPlan.mergeInto(merged, pane);
-                }
-            }
-            if (merged != null) {
-                out.add(new Window(start, start + w.size, values(merged)));
-            }
-            if (start > Long.MAX_VALUE - w.slide) {
-                break;
-            }
-        }
+        new WindowAssembly(plan).emit(anchors, anchors.length, first, last, stored, true,
+                (start, end, value) -> out.add(new Window(start, end, values(value))));
         return out;
     }
 

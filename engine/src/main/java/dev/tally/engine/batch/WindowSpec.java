@@ -34,7 +34,7 @@ final class WindowSpec {
 
     /** Every window holding the pane is closed: a record for it is late. */
     boolean isPaneClosed(long pane, long watermark) {
-        return watermark != TaskClock.NO_TIME && lastWindowStart(pane) + size <= watermark;
+        return WindowMath.isPaneClosed(pane, size, slide, watermark);
     }
 
     /**
@@ -42,9 +42,6 @@ final class WindowSpec {
      * Panes before it belong only to closed windows, which is what derives retention from size and grace.
      */
     long firstOpenWindowStart(long watermark) {
-        if (watermark == TaskClock.NO_TIME) {
-            return Long.MIN_VALUE;
-        }
-        return Math.floorDiv(watermark - size, slide) * slide + slide;
+        return WindowMath.firstOpenWindowStart(watermark, size, slide);
     }
 }

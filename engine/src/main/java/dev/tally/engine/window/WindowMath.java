@@ -9,6 +9,9 @@ package dev.tally.engine.window;
  * pane and a window is the merge of {@code size / paneWidth} consecutive panes. A window is closed once
  * the watermark is {@code >= end}.
  *
+ * <p>The batch core reaches these through {@code WindowSpec}, which binds them to one job's shape;
+ * {@code WindowAssembly} walks the windows of a key's panes with them.
+ *
  * <p>Overflow: functions of an event time throw {@link IllegalArgumentException} when the aligned value
  * does not fit in a long (such a time is bad data; the caller dead-letters it). Functions of a watermark
  * accept the whole long range, because {@code Long.MIN_VALUE} ("nothing seen yet") and
@@ -19,9 +22,6 @@ package dev.tally.engine.window;
  * and it would make records that belong to no window.
  */
 public final class WindowMath {
-
-    /** The most window starts {@link #closedWindowStarts} returns as an array; use the first/last pair beyond. */
-    static final int MAX_ENUMERATED = 1 << 20;
 
     private WindowMath() {
     }
@@ -42,11 +42,6 @@ public final class WindowMath {
     /** Number of panes in one window. */
     public static int panesPerWindow(long size, long paneWidth) {
         return toIntExact(size / paneWidth, "size / paneWidth");
-    }
-
-    /** Number of panes a window moves by. */
-    public static int panesPerSlide(long slide, long paneWidth) {
-        return toIntExact(slide / paneWidth, "slide / paneWidth");
     }
 
     /** The start of the pane (or window of size = slide = {@code width}) holding {@code time}. */
@@ -76,95 +71,41 @@ public final class WindowMath {
         return last - extra * slide;
     }
 
-    /** The starts of all windows containing {@code time} (or the pane starting there), ascending. */
-    public static long[] windowStartsContaining(long time, long size, long slide) {
-        long first = firstWindowStart(time, size, slide);
-        long last = alignDown(time, slide);
-        long[] starts = new long[(int) ((last - first) / slide) + 1];
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = first + i * slide;
-        }
-        return starts;
-    }
-
-    /** The first pane of the window starting at {@code windowStart}: its own start. */
-    public static long firstPaneOfWindow(long windowStart) {
-        return windowStart;
-    }
-
-    /** The start of the last pane of the window starting at {@code windowStart}. */
-    public static long lastPaneOfWindow(long windowStart, long size, long paneWidth) {
-        requirePositive(paneWidth, "pane width");
-        requirePositive(size, "size");
-        return exactAdd(windowStart, size - paneWidth);
-    }
-
     /** The end (exclusive) of a window, or {@code Long.MAX_VALUE} if it does not fit: such a window never closes. */
     public static long windowEnd(long windowStart, long size) {
         return windowStart > Long.MAX_VALUE - size ? Long.MAX_VALUE : windowStart + size;
     }
 
-    /** Whether a window is closed at this watermark ({@code watermark >= end}). */
-    public static boolean isWindowClosed(long windowStart, long size, long watermark) {
-        return windowStart <= Long.MAX_VALUE - size && watermark >= windowStart + size;
-    }
-
     /**
-     * Whether every window containing the pane is closed, so a record for it is late. It is enough to look
-     * at the last window containing the pane: it closes last.
+     * Whether every window holding the pane is closed at this watermark, so a record for it is late.
+     * It is enough to look at the last window holding the pane: it closes last. {@code Long.MIN_VALUE}
+     * ("nothing seen yet") closes nothing.
      */
-    public static boolean isPaneLate(long paneStart, long paneWidth, long size, long slide, long watermark) {
+    public static boolean isPaneClosed(long paneStart, long size, long slide, long watermark) {
         requireValid(size, slide);
-        if (paneWidth <= 0 || slide % paneWidth != 0 || size % paneWidth != 0) {
-            throw new IllegalArgumentException("pane width " + paneWidth + " must divide size " + size + " and slide " + slide);
+        if (watermark == Long.MIN_VALUE) {
+            return false;
         }
-        return isWindowClosed(alignDown(paneStart, slide), size, watermark);
+        long lastStart = alignDown(paneStart, slide);
+        return lastStart <= Long.MAX_VALUE - size && lastStart + size <= watermark;
     }
 
     /**
-     * The first start of a window whose end lies in {@code (oldWatermark, newWatermark]}, i.e. the first
-     * window closed by this watermark move. Compare with {@link #lastClosedWindowStart}: none closed if greater.
+     * The start of the first window still open at this watermark (its end is after it). Windows before
+     * it are closed, and panes before it belong only to closed windows: retention follows from size and
+     * grace. {@code Long.MIN_VALUE} ("nothing seen yet") gives {@code Long.MIN_VALUE}: nothing closed.
+     * A watermark move from {@code a} to {@code b} closes the windows starting in
+     * {@code [firstOpenWindowStart(a), firstOpenWindowStart(b))}.
      */
-    public static long firstClosedWindowStart(long oldWatermark, long size, long slide) {
+    public static long firstOpenWindowStart(long watermark, long size, long slide) {
         requireValid(size, slide);
-        // end > old  <=>  start > old - size; the smallest multiple of slide above that
-        if (oldWatermark < Long.MIN_VALUE + size) {
+        if (watermark == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        if (watermark < Long.MIN_VALUE + size) {
             return alignUpSaturating(Long.MIN_VALUE, slide);
         }
-        long bound = oldWatermark - size;
-        return bound > Long.MAX_VALUE - slide ? Long.MAX_VALUE : alignDownSaturating(bound, slide) + slide;
-    }
-
-    /** The last start of a window whose end is {@code <= newWatermark}; see {@link #firstClosedWindowStart}. */
-    public static long lastClosedWindowStart(long newWatermark, long size, long slide) {
-        requireValid(size, slide);
-        if (newWatermark < Long.MIN_VALUE + size) {
-            return Long.MIN_VALUE; // below any first start: nothing closed
-        }
-        return alignDownSaturating(newWatermark - size, slide);
-    }
-
-    /**
-     * The starts of the windows whose end lies in {@code (oldWatermark, newWatermark]}, ascending: the windows
-     * this watermark move closes. Throws if there are more than 2^20 (e.g. from {@code Long.MIN_VALUE});
-     * callers that may start from the beginning of time use the first/last pair and clamp to their data.
-     */
-    public static long[] closedWindowStarts(long oldWatermark, long newWatermark, long size, long slide) {
-        long first = firstClosedWindowStart(oldWatermark, size, slide);
-        long last = lastClosedWindowStart(newWatermark, size, slide);
-        if (first > last) {
-            return new long[0];
-        }
-        long span = last - first; // may overflow for extreme ranges: negative means huge
-        if (span < 0 || span / slide >= MAX_ENUMERATED) {
-            throw new IllegalArgumentException("too many windows close between watermark " + oldWatermark + " and "
-                    + newWatermark + "; use firstClosedWindowStart/lastClosedWindowStart");
-        }
-        long[] starts = new long[(int) (span / slide) + 1];
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = first + i * slide;
-        }
-        return starts;
+        return alignDownSaturating(watermark - size, slide) + slide;
     }
 
     private static long alignDown(long time, long unit) {
@@ -187,14 +128,6 @@ public final class WindowMath {
             return (Long.MAX_VALUE / unit) * unit;
         }
         return q * unit;
-    }
-
-    private static long exactAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            throw new IllegalArgumentException("time " + a + " + " + b + " is out of range");
-        }
-        return r;
     }
 
     private static int toIntExact(long v, String what) {

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -74,22 +73,25 @@ class WindowMathTest {
             "10, 30, 20, 0",
             "-5, 30, 20, -20",
     })
-    void shouldListContainingWindowsWhenGivenTime(long time, long size, long slide, String expected) {
+    void shouldGiveFirstAndLastContainingWindowWhenGivenTime(long time, long size, long slide, String expected) {
         long[] want = Arrays.stream(expected.split(";")).mapToLong(Long::parseLong).toArray();
-        assertArrayEquals(want, WindowMath.windowStartsContaining(time, size, slide));
         assertEquals(want[0], WindowMath.firstWindowStart(time, size, slide));
         assertEquals(want[want.length - 1], WindowMath.lastWindowStart(time, slide));
     }
 
-    @ParameterizedTest(name = "window {0}, size {1}, pane {2} -> panes {0}..{3}")
-    @CsvSource({"0, 30, 10, 20", "-30, 30, 10, -10", "20, 30, 10, 40", "0, 10, 10, 0", "0, 60, 15, 45"})
-    void shouldSpanSizeOverPaneWidthWhenListingPanesOfWindow(long start, long size, long pane, long lastPane) {
-        assertEquals(start, WindowMath.firstPaneOfWindow(start));
-        assertEquals(lastPane, WindowMath.lastPaneOfWindow(start, size, pane));
-        assertEquals((lastPane - start) / pane + 1, WindowMath.panesPerWindow(size, pane));
+    @ParameterizedTest(name = "size {0}, pane {1} -> {2} panes")
+    @CsvSource({"30, 10, 3", "10, 10, 1", "60, 15, 4", "86400000, 1000, 86400"})
+    void shouldCountSizeOverPaneWidthWhenCountingPanesOfWindow(long size, long pane, int panes) {
+        assertEquals(panes, WindowMath.panesPerWindow(size, pane));
     }
 
-    @ParameterizedTest(name = "pane {0}, size {2}, slide {3}, watermark {4} -> late {5}")
+    @ParameterizedTest(name = "start {0}, size {1} -> end {2}")
+    @CsvSource({"0, 30, 30", "-30, 30, 0", "9223372036854775800, 30, 9223372036854775807"})
+    void shouldSaturateWhenWindowEndDoesNotFit(long start, long size, long end) {
+        assertEquals(end, WindowMath.windowEnd(start, size));
+    }
+
+    @ParameterizedTest(name = "pane {0} (width {1}), size {2}, slide {3}, watermark {4} -> closed {5}")
     @CsvSource({
             "20, 10, 30, 10, 49, false",
             "20, 10, 30, 10, 50, true",
@@ -105,35 +107,29 @@ class WindowMathTest {
             "9223372036854775800, 10, 30, 10, 9223372036854775807, false",
             "9223372036854775770, 10, 30, 10, 9223372036854775807, true",
     })
-    void shouldBeLateOnlyWhenLastContainingWindowClosed(long pane, long paneWidth, long size, long slide, long watermark,
-                                                      boolean late) {
-        assertEquals(late, WindowMath.isPaneLate(pane, paneWidth, size, slide, watermark));
+    void shouldClosePaneOnlyWhenLastContainingWindowClosed(long pane, long paneWidth, long size, long slide, long watermark,
+                                                         boolean late) {
+        assertEquals(late, WindowMath.isPaneClosed(pane, size, slide, watermark));
     }
 
-    @ParameterizedTest(name = "watermark {0} -> {1}, size {2}, slide {3}: {4}")
+    @ParameterizedTest(name = "watermark {0}, size {1}, slide {2} -> first open window {3}")
     @CsvSource({
-            "29, 50, 30, 10, 0;10;20",
-            "30, 30, 30, 10, ''",
-            "30, 39, 30, 10, ''",
-            "30, 40, 30, 10, 10",
-            "-25, 0, 30, 10, -50;-40;-30",
-            "-1, 10, 10, 10, -10;0",
-            "9, 10, 10, 10, 0",
-            "0, 100, 30, 20, -20;0;20;40;60",
+            "29, 30, 10, 0",
+            "30, 30, 10, 10",
+            "39, 30, 10, 10",
+            "40, 30, 10, 20",
+            "-25, 30, 10, -50",
+            "0, 30, 10, -20",
+            "9, 10, 10, 0",
+            "10, 10, 10, 10",
+            "-1, 10, 10, -10",
+            "100, 30, 20, 80",
+            "-9223372036854775808, 30, 10, -9223372036854775808",
+            "-9223372036854775800, 30, 10, -9223372036854775800",
+            "9223372036854775807, 30, 10, 9223372036854775780",
     })
-    void shouldListWindowsEndingInRangeWhenWatermarkMoves(long oldWm, long newWm, long size, long slide, String expected) {
-        long[] want = expected.isEmpty() ? new long[0]
-                : Arrays.stream(expected.split(";")).mapToLong(Long::parseLong).toArray();
-        assertArrayEquals(want, WindowMath.closedWindowStarts(oldWm, newWm, size, slide));
-    }
-
-    @Test
-    void shouldGiveRepresentableBoundsWhenWatermarkAtExtremes() {
-        assertEquals(-9223372036854775800L, WindowMath.firstClosedWindowStart(Long.MIN_VALUE, 30, 10));
-        assertEquals(9223372036854775770L, WindowMath.lastClosedWindowStart(Long.MAX_VALUE, 30, 10));
-        assertEquals(Long.MIN_VALUE, WindowMath.lastClosedWindowStart(Long.MIN_VALUE, 30, 10));
-        assertThrows(IllegalArgumentException.class,
-                () -> WindowMath.closedWindowStarts(Long.MIN_VALUE, 0, 30, 10));
+    void shouldStartAfterEveryClosedWindowWhenGivenWatermark(long watermark, long size, long slide, long expected) {
+        assertEquals(expected, WindowMath.firstOpenWindowStart(watermark, size, slide));
     }
 
     @Test
@@ -147,16 +143,19 @@ class WindowMathTest {
             long wm = -500;
             for (int step = 0; step < 200; step++) {
                 long next = wm + random.nextInt(40);
-                for (long start : WindowMath.closedWindowStarts(wm, next, size, slide)) {
+                long from = WindowMath.firstOpenWindowStart(wm, size, slide);
+                for (long start = from; start < WindowMath.firstOpenWindowStart(next, size, slide); start += slide) {
                     assertEquals(null, closedAt.put(start, step), "closed twice: " + start);
-                    assertEquals(true, WindowMath.isWindowClosed(start, size, next));
-                    assertEquals(false, WindowMath.isWindowClosed(start, size, wm));
+                    assertEquals(true, start + size <= next, "closes only windows that ended: " + start);
+                    assertEquals(true, start + size > wm, "closes only windows still open: " + start);
                 }
                 wm = next;
             }
             for (long t = -400; t < wm - size; t += 7) {
-                for (long start : WindowMath.windowStartsContaining(t, size, slide)) {
+                for (long start = WindowMath.firstWindowStart(t, size, slide); start <= t; start += slide) {
                     assertEquals(true, closedAt.containsKey(start), "never closed: " + start + " for " + size + "/" + slide);
+                    assertEquals(true, WindowMath.isPaneClosed(WindowMath.paneStart(t, WindowMath.paneWidth(size, slide)),
+                            size, slide, wm), "the pane of a time whose windows all closed is closed");
                 }
             }
         }
