@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,8 +13,12 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -105,7 +110,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates a topic and returns once every partition has a leader. Idempotent: an existing topic
+     * Creates a topic and returns once every partition's leader serves it. Idempotent: an existing topic
      * with the same partition count is accepted, so a demo can rerun against a kept data dir.
      */
     public void createTopic(String name, int partitions, Map<String, String> topicConfigs) {
@@ -121,6 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
             awaitLeaders(admin, name, partitions);
+            awaitServing(admin, name, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
@@ -147,6 +153,37 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("topic " + name + " has no leaders after " + TOPIC_READY_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The broker publishes a new topic's leaders in its metadata before its replica manager has made
+     * each partition's log, and answers NOT_LEADER_OR_FOLLOWER to a produce in between. An
+     * idempotent producer whose first batch of a partition got that answer while its second was
+     * appended then retries the first with OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms
+     * expires it (KAFKA-15591, fixed in brokers from 4.5): records lost. A ListOffsets is answered
+     * by the partition's leader log only, so once it succeeds for every partition, produces do too.
+     */
+    private static void awaitServing(Admin admin, String name, int partitions) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+        }
+        long deadline = System.currentTimeMillis() + TOPIC_READY_TIMEOUT_MS;
+        while (true) {
+            try {
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(2_000)).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("cannot list offsets of topic " + name, e.getCause());
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("topic " + name + " is not served after " + TOPIC_READY_TIMEOUT_MS + " ms",
+                            e.getCause());
+                }
             }
             Thread.sleep(20);
         }

