@@ -2,11 +2,16 @@ package dev.tally.connectors;
 
 import dev.tally.config.JobConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,7 +61,7 @@ public final class JobTopics {
         }
     }
 
-    /** Creates the topic if absent. */
+    /** Creates the topic if absent, and then waits (up to 30 s) until its partitions take writes. */
     public static void ensure(Admin admin, String topic, int partitions, Map<String, String> configs)
             throws InterruptedException {
         try {
@@ -65,6 +70,35 @@ public final class JobTopics {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
             }
+            return;
+        }
+        awaitServing(admin, topic, partitions);
+    }
+
+    /**
+     * A broker before 4.5 publishes a new topic's leaders before their logs exist and bounces a
+     * produce in between; the producer's first batch of a partition can then be retried with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591). Our transactional producer would
+     * recover, but only after a failed batch and its timeout, so the first batch waits here instead,
+     * until every partition's leader answers a ListOffsets. On a slow broker it goes on after 30 s.
+     */
+    private static void awaitServing(Admin admin, String topic, int partitions) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(2_000)).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    // Not a matter of waiting (e.g. no Describe permission): the first produce tells.
+                    return;
+                }
+            }
+            Thread.sleep(20);
         }
     }
 
