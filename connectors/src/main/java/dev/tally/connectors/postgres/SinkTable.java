@@ -114,9 +114,10 @@ public final class SinkTable {
                             + ", or drop the column to have it recreated");
                 }
             }
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS tally_sink_batch (op smallint NOT NULL, key text NOT NULL,"
-                    + " start_ms bigint, end_ms bigint" + columns.stream().map(col -> ", " + col.quoted() + " " + col.type())
-                    .collect(Collectors.joining()) + ") ON COMMIT DELETE ROWS");
+            // created once per connection; its rows go at each commit
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS tally_sink_batch (op smallint NOT NULL, key text COLLATE \"C\" NOT NULL,"
+                    + " window_start timestamptz NOT NULL, window_end timestamptz" + columns.stream()
+                    .map(col -> ", " + col.quoted() + " " + col.type()).collect(Collectors.joining()) + ") ON COMMIT DELETE ROWS");
         }
         if (!c.getAutoCommit()) {
             c.commit();
@@ -139,6 +140,23 @@ public final class SinkTable {
         return found;
     }
 
+    /** Each column whose type is not what the sink writes, as "name (is T, the sink writes U)". */
+    List<String> typeMismatches(Map<String, String> existing) {
+        List<String> found = new ArrayList<>();
+        List<Column> all = new ArrayList<>(List.of(new Column("key", "text"), new Column("window_start", TIMESTAMPTZ),
+                new Column("window_end", TIMESTAMPTZ)));
+        all.addAll(columns);
+        for (Column c : all) {
+            if (!c.type().equals(existing.get(c.name()))) {
+                found.add(c.name() + " (" + (existing.containsKey(c.name()) ? "is " + existing.get(c.name()) : "missing")
+                        + ", the sink writes " + c.type() + ")");
+            }
+        }
+        return found;
+    }
+
+    private static final String TIMESTAMPTZ = "timestamp with time zone";
+
     /** The columns of a constraint of this table, for an error message. */
     List<String> constraintColumns(Connection c, String constraint) throws SQLException {
         List<String> names = new ArrayList<>();
@@ -156,20 +174,21 @@ public final class SinkTable {
     }
 
     String copyBatch() {
-        return "COPY tally_sink_batch (op, key, start_ms, end_ms" + columns.stream().map(c -> ", " + c.quoted())
-                .collect(Collectors.joining()) + ") FROM STDIN";
+        return "COPY tally_sink_batch (op, key, window_start, window_end" + columns.stream().map(c -> ", " + c.quoted())
+                .collect(Collectors.joining()) + ") FROM STDIN (FORMAT binary)";
     }
 
-    // A global window has no start: its row's window_start is -infinity, so (key, window_start) stays its key.
-    private static final String START = "CASE WHEN b.start_ms IS NULL THEN '-infinity'::timestamptz"
-            + " ELSE timestamptz 'epoch' + b.start_ms * interval '1 millisecond' END";
-    private static final String END = "timestamptz 'epoch' + b.end_ms * interval '1 millisecond'";
+    /** final: a batch of new windows straight into the result table (updated_at takes its default, now()). */
+    String copyTable() {
+        return "COPY " + qualified + " (key, window_start, window_end" + columns.stream().map(c -> ", " + c.quoted())
+                .collect(Collectors.joining()) + ") FROM STDIN (FORMAT binary)";
+    }
 
     /** Retracted sessions and dropped global keys: the row goes (a session only if it is still the one retracted). */
     String deleteRows() {
         return "DELETE FROM " + qualified + " t USING tally_sink_batch b WHERE b.op = " + WindowRows.DELETE
-                + " AND t.key = b.key AND t.window_start = " + START
-                + " AND (b.end_ms IS NULL OR b.start_ms IS NULL OR t.window_end = " + END + ")";
+                + " AND t.key = b.key AND t.window_start = b.window_start"
+                + " AND (b.window_end IS NULL OR b.window_start = '-infinity' OR t.window_end = b.window_end)";
     }
 
     /** Whether the table is written by {@code emit: changes} (upserts) rather than {@code final} (inserts). */
@@ -195,15 +214,14 @@ public final class SinkTable {
                 + ", updated_at = EXCLUDED.updated_at"
                 : tolerateConflicts ? " ON CONFLICT (key, window_start) DO NOTHING" : "";
         if (upsert && mergeCommand) {
-            return "MERGE INTO " + qualified + " t USING (SELECT b.key, " + START + " AS ws, " + END + " AS we" + values
-                    + " FROM tally_sink_batch b WHERE b.op = " + WindowRows.UPSERT + ") b ON t.key = b.key AND t.window_start = b.ws"
-                    + " WHEN MATCHED THEN UPDATE SET window_end = b.we"
+            return "MERGE INTO " + qualified + " t USING (SELECT * FROM tally_sink_batch b WHERE b.op = " + WindowRows.UPSERT
+                    + ") b ON t.key = b.key AND t.window_start = b.window_start WHEN MATCHED THEN UPDATE SET window_end = b.window_end"
                     + columns.stream().map(c -> ", " + c.quoted() + " = b." + c.quoted()).collect(Collectors.joining())
                     + ", updated_at = now() WHEN NOT MATCHED THEN INSERT (key, window_start, window_end" + names
-                    + ", updated_at) VALUES (b.key, b.ws, b.we" + values + ", now())";
+                    + ", updated_at) VALUES (b.key, b.window_start, b.window_end" + values + ", now())";
         }
-        return "INSERT INTO " + qualified + " (key, window_start, window_end" + names + ", updated_at) SELECT b.key, "
-                + START + ", " + END + values + ", now() FROM tally_sink_batch b WHERE b.op = " + WindowRows.UPSERT + conflict;
+        return "INSERT INTO " + qualified + " (key, window_start, window_end" + names + ", updated_at) SELECT b.key, b.window_start, b.window_end"
+                + values + ", now() FROM tally_sink_batch b WHERE b.op = " + WindowRows.UPSERT + conflict;
     }
 
     String lockOffsets() {

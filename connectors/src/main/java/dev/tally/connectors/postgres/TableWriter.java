@@ -3,17 +3,11 @@ package dev.tally.connectors.postgres;
 import dev.tally.config.PostgresSinkConfig;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -134,8 +128,21 @@ public final class TableWriter implements AutoCloseable {
                 throw new SinkException.Fenced("partitions of " + topic + " moved: the database holds " + held
                         + ", this sink expected " + new TreeMap<>(expected));
             }
-            if (rows.rows() > 0) {
-                copy(rows);
+            if (rows.rows() > 0 && !table.upserts() && !tolerateConflicts && !rows.hasDeletes()) {
+                // final: the offsets just checked make each window of the batch new to the table, so
+                // straight in; a 23505 (range applied twice) rolls back and redoes the batch below
+                copy(rows, table.copyTable(), true);
+                // binary COPY takes the bytes as the column's type says: a column altered between
+                // bigint and double would store garbage silently. The COPY's lock keeps the types
+                // from changing before commit, so this one look after it is enough.
+                List<String> altered = table.typeMismatches(table.existingColumns(connection));
+                if (!altered.isEmpty()) {
+                    connection.rollback();
+                    throw new SinkException.Fatal("table " + table.name() + ", column " + String.join(", ", altered)
+                            + ": the table was altered; the batch was not written");
+                }
+            } else if (rows.rows() > 0) {
+                copy(rows, table.copyBatch(), false);
                 try (Statement s = connection.createStatement()) {
                     if (rows.hasDeletes()) {
                         s.executeUpdate(table.deleteRows());
@@ -161,16 +168,18 @@ public final class TableWriter implements AutoCloseable {
             connection.commit();
         } catch (SQLException e) {
             throw failed(e);
-        } catch (IOException e) {
-            throw failed(new SQLException("COPY failed: " + e.getMessage(), "08006", e));
         }
     }
 
-    private void copy(WindowRows rows) throws SQLException, IOException {
-        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyBatch());
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(new PGCopyOutputStream(in, 1 << 16),
-                StandardCharsets.UTF_8), 1 << 16)) {
-            rows.writeCopy(w);
+    private void copy(WindowRows rows, String sql, boolean intoTable) throws SQLException, SinkException {
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            rows.writeCopy(new BinaryCopy(in::writeToCopy), intoTable);
+            in.endCopy();
+        } catch (BinaryCopy.BadValue e) {
+            in.cancelCopy();
+            connection.rollback();
+            throw new SinkException.Fatal("table " + table.name() + ", column " + e.column + ": " + e.getMessage());
         } finally {
             if (in.isActive()) {
                 in.cancelCopy();
@@ -238,13 +247,7 @@ public final class TableWriter implements AutoCloseable {
                 columns.addAll(table.constraintColumns(connection, m.getConstraint()));
             }
             if (columns.isEmpty()) {
-                Map<String, String> existing = table.existingColumns(connection);
-                for (SinkTable.Column c : table.columns()) {
-                    if (!c.type().equals(existing.get(c.name()))) {
-                        columns.add(c.name() + " (" + (existing.containsKey(c.name()) ? "is " + existing.get(c.name())
-                                : "missing") + ", the sink writes " + c.type() + ")");
-                    }
-                }
+                columns.addAll(table.typeMismatches(table.existingColumns(connection)));
             }
             connection.rollback();
         } catch (SQLException lookup) {

@@ -4,16 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * One batch of the output topic as row operations, the last per (key, window start) winning, in
  * the order the topic holds them: a window's newer value replaces its older one, a retraction
- * that comes after a value removes it. Written out as COPY text for the batch's temporary table.
+ * that comes after a value removes it. Written out as binary COPY, for the result table itself or
+ * for the batch's temporary table.
  */
 public final class WindowRows {
     static final int DELETE = 0;
@@ -24,7 +29,7 @@ public final class WindowRows {
     private record RowKey(String key, Long start) {
     }
 
-    private record Op(int kind, Long end, String[] values) {
+    private record Op(int kind, Long end, Object[] values) {
     }
 
     private final List<SinkTable.Column> columns;
@@ -69,15 +74,22 @@ public final class WindowRows {
         ops.put(new RowKey(rowKey, start), retracted ? new Op(DELETE, end, null) : new Op(UPSERT, end, values(w)));
     }
 
-    /** Each aggregate as COPY text wants it: plain text for strings (first/last), JSON text otherwise. */
-    private String[] values(JsonNode w) {
-        String[] v = new String[columns.size()];
+    /**
+     * Each aggregate as it came: a Long or Double for a JSON number that is one, else the text the
+     * text COPY of earlier versions sent (so a value is accepted or refused exactly as before).
+     */
+    private Object[] values(JsonNode w) {
+        Object[] v = new Object[columns.size()];
         for (int i = 0; i < v.length; i++) {
             JsonNode n = w.get(columns.get(i).name());
             if (n == null || n.isNull()) {
                 v[i] = null;
             } else if (n.isTextual()) {
                 v[i] = n.textValue();
+            } else if (n.isIntegralNumber() && n.canConvertToLong()) {
+                v[i] = n.longValue();
+            } else if (n.isDouble()) {
+                v[i] = n.doubleValue();
             } else if (n.isValueNode()) {
                 v[i] = n.asText();
             } else {
@@ -110,40 +122,76 @@ public final class WindowRows {
         records = 0;
     }
 
-    /** The batch in COPY's text format: tab-separated, \N for null, backslash escapes. */
-    void writeCopy(Writer out) throws IOException {
-        StringBuilder line = new StringBuilder(256);
-        for (Map.Entry<RowKey, Op> e : ops.entrySet()) {
+    /**
+     * The batch in binary COPY format, sorted by (key, window start) so the primary key's B-tree is
+     * walked in order. {@code intoTable}: the result table's columns (key, window_start, window_end,
+     * aggregates; updated_at takes its default); otherwise the batch table's, which lead with the op.
+     */
+    void writeCopy(BinaryCopy out, boolean intoTable) throws SQLException {
+        List<Map.Entry<RowKey, Op>> sorted = new ArrayList<>(ops.entrySet());
+        sorted.sort(IN_KEY_ORDER);
+        int fields = columns.size() + (intoTable ? 3 : 4);
+        for (Map.Entry<RowKey, Op> e : sorted) {
             Op op = e.getValue();
-            line.setLength(0);
-            line.append(op.kind).append('\t');
-            escape(line, e.getKey().key);
-            line.append('\t').append(e.getKey().start == null ? "\\N" : e.getKey().start.toString());
-            line.append('\t').append(op.end == null ? "\\N" : op.end.toString());
+            out.row(fields);
+            if (!intoTable) {
+                out.int2(op.kind);
+            }
+            out.text(e.getKey().key);
+            out.timestamp(e.getKey().start, true);
+            out.timestamp(op.end, false);
             for (int i = 0; i < columns.size(); i++) {
-                line.append('\t');
-                String v = op.values == null ? null : op.values[i];
+                Object v = op.values == null ? null : op.values[i];
                 if (v == null) {
-                    line.append("\\N");
+                    out.nullValue();
                 } else {
-                    escape(line, v);
+                    value(out, columns.get(i), v);
                 }
             }
-            line.append('\n');
-            out.append(line);
+        }
+        out.finish();
+    }
+
+    /** Only for locality: String order is close to the byte order of the key's COLLATE "C". */
+    private static final Comparator<Map.Entry<RowKey, Op>> IN_KEY_ORDER = (a, b) -> {
+        int c = a.getKey().key.compareTo(b.getKey().key);
+        if (c != 0) {
+            return c;
+        }
+        Long x = a.getKey().start;
+        Long y = b.getKey().start;
+        return x == null ? (y == null ? 0 : -1) : y == null ? 1 : Long.compare(x, y);
+    };
+
+    private static void value(BinaryCopy out, SinkTable.Column column, Object v) {
+        try {
+            switch (column.type()) {
+                case "bigint" -> out.int8(v instanceof Long l ? l : Long.parseLong(text(v).trim()));
+                case "double precision" -> out.float8(v instanceof Long l ? (double) l
+                        : v instanceof Double d ? d : Double.parseDouble(text(v)));
+                case "numeric" -> {
+                    if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                        out.numericSpecial(d);
+                    } else if (v instanceof String s && SPECIAL.containsKey(s.trim().toLowerCase(Locale.ROOT))) {
+                        out.numericSpecial(SPECIAL.get(s.trim().toLowerCase(Locale.ROOT)));
+                    } else {
+                        out.numeric(v instanceof Long l ? BigDecimal.valueOf(l) : new BigDecimal(text(v).trim()));
+                    }
+                }
+                case "jsonb" -> out.jsonb(text(v));
+                default -> out.text(text(v));
+            }
+        } catch (NumberFormatException e) {
+            throw new BinaryCopy.BadValue(column.name(), "invalid input for type " + column.type() + ": \"" + text(v) + "\"");
         }
     }
 
-    private static void escape(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
-            }
-        }
+    private static final Map<String, Double> SPECIAL = Map.of("nan", Double.NaN, "infinity", Double.POSITIVE_INFINITY,
+            "+infinity", Double.POSITIVE_INFINITY, "-infinity", Double.NEGATIVE_INFINITY, "inf", Double.POSITIVE_INFINITY,
+            "+inf", Double.POSITIVE_INFINITY, "-inf", Double.NEGATIVE_INFINITY);
+
+    /** The text the earlier text COPY sent for this value. */
+    private static String text(Object v) {
+        return v instanceof String s ? s : v.toString();
     }
 }

@@ -227,4 +227,39 @@ class TableWriterTest {
                     + " constraint \"small_n\""), e.getMessage());
         }
     }
+
+    @Test
+    void shouldStoreEachNumberAsItsTextSaysAndRefuseTheBatchWhenAColumnWasAlteredToAnotherEightByteType() throws Exception {
+        JobConfig job = job("exact", "exact", "{ type: tumbling, size: 1m }", "final",
+                "{ n: count, total: { sum: bytes }, lo: { min: ms } }");
+        SinkTable t = new SinkTable(job);
+        String[][] numbers = {{"0", "0"}, {"-0.0001", "-1.5e-7"}, {"10000", "3"}, {"1E+3", "1e300"}, {"0.5", "-0.0"},
+                {"12345.678", "2.5"}, {"98765432109876543210", "123456789"}, {"-7", "-4.25"}, {"100000000.0001", "7"}};
+        WindowRows r = new WindowRows(t.columns());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < numbers.length; i++) {
+            r.add(b("k" + i), b("{\"key\":\"k" + i + "\",\"start\":0,\"end\":60000,\"n\":" + i + ",\"total\":" + numbers[i][0]
+                    + ",\"lo\":" + numbers[i][1] + "}"));
+            expected.append(i == 0 ? "" : ", ").append("('k").append(i).append("', ").append(i).append(", ")
+                    .append(numbers[i][0]).append("::numeric, ").append(numbers[i][1]).append("::double precision)");
+        }
+        try (TableWriter w = new TableWriter(job.sink().postgres(), t, job.name())) {
+            w.offsets("out-exact", List.of(0));
+            w.apply(r, "out-exact", Map.of(0, 0L), Map.of(0, (long) numbers.length));
+            // PostgreSQL's own reading of the same JSON numbers as text
+            assertEquals(List.of(String.valueOf(numbers.length)), rows("SELECT count(*) FROM exact e JOIN (VALUES " + expected
+                    + ") v(key, n, total, lo) ON e.key = v.key AND e.window_start = 'epoch' WHERE e.n = v.n AND e.total = v.total"
+                    + " AND e.lo = v.lo AND e.window_end = timestamptz 'epoch' + interval '1 minute'"));
+
+            sql("ALTER TABLE exact ALTER COLUMN n TYPE double precision");
+            r.clear();
+            r.add(b("z"), b("{\"key\":\"z\",\"start\":0,\"end\":60000,\"n\":1,\"total\":1,\"lo\":1}"));
+            SinkException.Fatal e = assertThrows(SinkException.Fatal.class,
+                    () -> w.apply(r, "out-exact", Map.of(0, (long) numbers.length), Map.of(0, numbers.length + 1L)));
+            assertTrue(e.getMessage().startsWith("table exact, column n (is double precision, the sink writes bigint)"),
+                    e.getMessage());
+        }
+        assertEquals(List.of(String.valueOf(numbers.length)), rows("SELECT count(*) FROM exact"), "nothing of the refused batch");
+        assertEquals(List.of(String.valueOf(numbers.length)), rows("SELECT next_offset FROM tally_sink_offsets WHERE job = 'exact'"));
+    }
 }
