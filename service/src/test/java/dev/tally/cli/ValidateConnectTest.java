@@ -71,7 +71,7 @@ class ValidateConnectTest {
                   "bytes" numeric,
                   updated_at timestamptz NOT NULL DEFAULT now(),
                   PRIMARY KEY (key, window_start)
-                ) WITH (fillfactor = 70);
+                ) WITH (fillfactor = 50);
                 """, run("page_views", 0));
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", ""); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE old_views (key text, window_start timestamptz, window_end timestamptz, views integer,"

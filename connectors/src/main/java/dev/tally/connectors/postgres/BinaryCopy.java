@@ -33,6 +33,8 @@ final class BinaryCopy {
     private final Target target;
     private byte[] buf = new byte[CHUNK + 1024];
     private int at;
+    /** Base-10000 digits of a long, lowest first. */
+    private final short[] digits = new short[5];
 
     BinaryCopy(Target target) {
         this.target = target;
@@ -127,6 +129,32 @@ final class BinaryCopy {
         int16(dscale);
         for (int g = first; g < last; g++) {
             int16(Integer.parseInt(digits, g * 4, g * 4 + 4, 10));
+        }
+    }
+
+    /** A whole number as numeric, without going through BigDecimal (sums of counts are the common case). */
+    void numeric(long v) {
+        if (v == Long.MIN_VALUE) {
+            numeric(BigDecimal.valueOf(v));
+            return;
+        }
+        long rest = Math.abs(v);
+        int groups = 0;
+        for (long r = rest; r != 0; r /= 10_000) {
+            digits[groups++] = (short) (r % 10_000);
+        }
+        int low = 0;
+        while (low < groups && digits[low] == 0) {
+            low++;
+        }
+        int n = groups - low;
+        int32(8 + 2 * n);
+        int16(n);
+        int16(n == 0 ? 0 : groups - 1);
+        int16(v < 0 ? 0x4000 : 0);
+        int16(0);
+        for (int g = groups - 1; g >= low; g--) {
+            int16(digits[g]);
         }
     }
 

@@ -76,11 +76,13 @@ public final class SinkTable {
     public String createTable() {
         String aggs = columns.stream().map(c -> ",\n  " + c.quoted() + " " + c.type()).collect(Collectors.joining());
         // Byte-order keys: the primary key's comparisons are a memcmp, whatever the database's locale.
-        // changes: room on each page so an upsert is a HOT update (no new index entry); final never updates.
+        // changes: half of each page free, so that a batch updating every row of a page still finds room
+        // for each new version there: a HOT update, no new index entry (70 left ~30 % of the updates
+        // non-HOT and the table a third larger in the bench). final never updates.
         return "CREATE TABLE IF NOT EXISTS " + qualified + " (\n  key text COLLATE \"C\" NOT NULL,\n"
                 + "  window_start timestamptz NOT NULL,\n  window_end timestamptz" + aggs
                 + ",\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  PRIMARY KEY (key, window_start)\n)"
-                + (upsert ? " WITH (fillfactor = 70)" : "");
+                + (upsert ? " WITH (fillfactor = 50)" : "");
     }
 
     public String createOffsets() {

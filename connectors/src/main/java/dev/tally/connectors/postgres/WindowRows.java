@@ -174,8 +174,10 @@ public final class WindowRows {
                         out.numericSpecial(d);
                     } else if (v instanceof String s && SPECIAL.containsKey(s.trim().toLowerCase(Locale.ROOT))) {
                         out.numericSpecial(SPECIAL.get(s.trim().toLowerCase(Locale.ROOT)));
+                    } else if (v instanceof Long l) {
+                        out.numeric(l);
                     } else {
-                        out.numeric(v instanceof Long l ? BigDecimal.valueOf(l) : new BigDecimal(text(v).trim()));
+                        out.numeric(new BigDecimal(text(v).trim()));
                     }
                 }
                 case "jsonb" -> out.jsonb(text(v));
