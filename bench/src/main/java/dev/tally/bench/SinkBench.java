@@ -68,7 +68,6 @@ public final class SinkBench {
                 List<Result> results = new ArrayList<>();
                 for (Workload w : workloads) {
                     results.add(tally(pg, w, batch));
-                    results.add(previous(pg, w, batch));
                     results.add(jdbcLoop(pg, w, batch, false));
                     results.add(jdbcLoop(pg, w, batch, true));
                     results.add(copyCeiling(pg, w, batch));
@@ -132,27 +131,6 @@ public final class SinkBench {
                 rows.clear();
             }
             return result(pg, w, "tally sink", t0, "bench_" + w.name);
-        }
-    }
-
-    /** Measurement only: the sink as it was before the throughput work (text COPY, temp table, then merge). */
-    private static Result previous(LocalPostgres pg, Workload w, int batch) throws Exception {
-        JobConfig job = job(pg, w);
-        var table = new dev.tally.bench.previous.SinkTable(job);
-        reset(pg, "bench_" + w.name);
-        try (var writer = new dev.tally.bench.previous.TableWriter(job.sink().postgres(), table, job.name())) {
-            writer.offsets("bench-out", List.of(0));
-            var rows = new dev.tally.bench.previous.WindowRows(table.columns());
-            long t0 = System.nanoTime();
-            for (int from = 0; from < w.values.size(); from += batch) {
-                int to = Math.min(w.values.size(), from + batch);
-                for (int i = from; i < to; i++) {
-                    rows.add(w.keys.get(i), w.values.get(i));
-                }
-                writer.apply(rows, "bench-out", Map.of(0, (long) from), Map.of(0, (long) to));
-                rows.clear();
-            }
-            return result(pg, w, "tally sink, previous (text COPY + temp table + merge)", t0, "bench_" + w.name);
         }
     }
 
