@@ -98,8 +98,8 @@ public final class TableWriter implements AutoCloseable {
     }
 
     /**
-     * One transaction: lock and check the offsets, COPY the rows into the batch table, delete and
-     * merge into the result table, move the offsets, commit.
+     * One transaction: lock and check the offsets, COPY the rows (final: into the result table;
+     * otherwise into the batch table, then delete and merge), move the offsets, commit.
      *
      * @param expected partition -> the next offset this sink believes the database holds
      * @param next     partition -> the next offset after this batch (same partitions)
