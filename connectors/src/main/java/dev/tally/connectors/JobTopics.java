@@ -90,8 +90,12 @@ public final class JobTopics {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(2_000)).all().get();
-                return;
+                // Leaders in the metadata first: a ListOffsets for a topic the metadata does not have
+                // yet makes the admin client log an ERROR per partition.
+                if (hasLeaders(admin, topic, partitions)) {
+                    admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(2_000)).all().get();
+                    return;
+                }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
                     // Not a matter of waiting (e.g. no Describe permission): the first produce tells.
@@ -99,6 +103,20 @@ public final class JobTopics {
                 }
             }
             Thread.sleep(20);
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic, int partitions)
+            throws InterruptedException, ExecutionException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return d.partitions().size() == partitions
+                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 
