@@ -71,7 +71,8 @@ final class JobRunner implements Runnable {
      * the job's topics, created once for all its threads.
      */
     JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String memberId, int thread,
-              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation, TableLoader tables) {
+              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation, TableLoader tables,
+              TaskOwnership ownership, ThreadFailures failures) {
         this.job = job;
         this.settings = settings;
         this.store = store;
@@ -84,11 +85,12 @@ final class JobRunner implements Runnable {
         this.plan = new JobPlan(job);
         this.topics = new JobTopics(job.name());
         this.sourceTopic = job.source().topic();
-        this.status = new JobStatus(job.name());
+        this.status = new JobStatus(job.name(), failures);
         this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
         this.source = job.key().needsRepartition() ? new RepartitionSource(plan) : null;
         this.peers = source == null || source.time() == null ? null : new CommittedSourceTimes(settings, topics.groupId(), sourceTopic);
-        this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source);
+        this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source,
+                ownership.holder("processing thread " + thread));
         this.router = new RecordRouter(job, plan, metrics, source, tasks::task, tables.tables().views());
         this.committer = new BatchCommitter(store, topics, job.sink().topic(), new WindowJson(plan), crash);
         this.waits = new KafkaWaits(job.name(), status, () -> stopping);

@@ -54,6 +54,8 @@ public final class JobMetrics {
     private final List<Consumer<?, ?>> restoreConsumers = new CopyOnWriteArrayList<>();
     private volatile String changelogTopicTag;
     private Gauge ready;
+    /** kind (processing, standby) -> threads of the job here that died of an error. */
+    private final Map<String, Counter> threadFailures = new ConcurrentHashMap<>();
 
     public JobMetrics(MeterRegistry registry, String job) {
         this.registry = registry;
@@ -87,6 +89,12 @@ public final class JobMetrics {
                 .tag("job", job).register(registry);
         watermarkLag = MultiGauge.builder("tally.watermark.lag").baseUnit("seconds")
                 .description("Wall clock minus the task's watermark").tag("job", job).register(registry);
+        for (String kind : new String[] {"processing", "standby"}) {
+            // Both kinds from the start, at 0, so an alert on an increase sees the first failure.
+            threadFailures.put(kind, Counter.builder("tally.thread.failures")
+                    .description("Processing or standby threads of the job that died of an error (see failures in /jobs)")
+                    .tag("job", job).tag("kind", kind).register(registry));
+        }
         Gauge.builder("tally.restore.remaining", this, JobMetrics::restoreRemaining).baseUnit("records")
                 .description("Changelog offsets still to replay for the task being restored")
                 .tag("job", job).register(registry);
@@ -108,6 +116,11 @@ public final class JobMetrics {
     public void unbindConsumers(Consumer<?, ?> processing, Consumer<?, ?> restore) {
         processingConsumers.remove(processing);
         restoreConsumers.remove(restore);
+    }
+
+    /** A thread of the job ({@code kind}: processing or standby) died of an error. */
+    public void threadFailed(String kind) {
+        threadFailures.get(kind).increment();
     }
 
     /** Where the job's other meters (its tables') register. */
