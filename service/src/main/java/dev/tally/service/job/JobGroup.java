@@ -46,7 +46,7 @@ public final class JobGroup {
         this.settings = settings;
         this.topics = new JobTopics(job.name());
         this.ownership = new TaskOwnership(job.name());
-        this.failures = new ThreadFailures(metrics);
+        this.failures = new ThreadFailures(metrics, this::stop);
         if (job.standbyReplicas() > 0) {
             standbyAdmin = JobTopics.admin(settings.admin());
             standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),

@@ -30,11 +30,22 @@ public final class ThreadFailures {
     }
 
     private final JobMetrics metrics;
+    private final Runnable onProcessingFailure;
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
 
     /** {@code metrics}: where the counter lives; null in tests of the status alone. */
     public ThreadFailures(JobMetrics metrics) {
+        this(metrics, () -> { });
+    }
+
+    /**
+     * {@code onProcessingFailure}: runs on the failing thread before it closes its clients. Its
+     * leaving the group hands its tasks to the job's other threads here, which would meet the same
+     * fault (a broken changelog, a full disk) and die too, so they are told to stop first.
+     */
+    ThreadFailures(JobMetrics metrics, Runnable onProcessingFailure) {
         this.metrics = metrics;
+        this.onProcessingFailure = onProcessingFailure;
     }
 
     /** The calling thread ended with {@code error}. */
@@ -42,6 +53,9 @@ public final class ThreadFailures {
         failures.add(new Failure(kind, Thread.currentThread().getName(), error, System.currentTimeMillis()));
         if (metrics != null) {
             metrics.threadFailed(kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (kind == Kind.PROCESSING) {
+            onProcessingFailure.run();
         }
     }
 

@@ -54,6 +54,8 @@ public final class JobMetrics {
     private final List<Consumer<?, ?>> restoreConsumers = new CopyOnWriteArrayList<>();
     private volatile String changelogTopicTag;
     private Gauge ready;
+    /** Partition -> the consumer metric its lag row reads, as last registered. */
+    private Map<String, Metric> lastLagMetrics = Map.of();
     /** kind (processing, standby) -> threads of the job here that died of an error. */
     private final Map<String, Counter> threadFailures = new ConcurrentHashMap<>();
 
@@ -158,17 +160,31 @@ public final class JobMetrics {
             wm.add(MultiGauge.Row.of(Tags.of("partition", String.valueOf(task)), watermarks,
                     m -> lagSeconds(m.get(task))));
         }
-        watermarkLag.register(wm, true);
+        // Never overwrite a row that exists: an overwrite removes and re-adds its gauge, and a
+        // Prometheus scrape in between sees it twice and fails (micrometer#6851). A row's value is
+        // read from the shared map, so a kept row stays right.
+        watermarkLag.register(wm, false);
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
+        Map<String, Metric> lagMetrics = new HashMap<>();
         for (Consumer<?, ?> c : processingConsumers) {
             c.metrics().forEach((name, metric) -> {
                 if (isPartitionLag(name)) {
                     lag.add(MultiGauge.Row.of(Tags.of("topic", name.tags().get("topic"), "partition", name.tags().get("partition")),
                             metric, JobMetrics::value));
+                    lagMetrics.put(name.tags().get("topic") + "-" + name.tags().get("partition"), metric);
                 }
             });
         }
-        consumerLag.register(lag, true);
+        // A row reads one consumer's metric object: re-registered only when a partition moved to
+        // another metric (a rebalance, a new consumer), not after every batch (the same race).
+        if (!sameMetrics(lagMetrics, lastLagMetrics)) {
+            consumerLag.register(lag, true);
+            lastLagMetrics = lagMetrics;
+        }
+    }
+
+    private static boolean sameMetrics(Map<String, Metric> now, Map<String, Metric> before) {
+        return now.size() == before.size() && now.entrySet().stream().allMatch(e -> before.get(e.getKey()) == e.getValue());
     }
 
     private static double lagSeconds(Long watermark) {
