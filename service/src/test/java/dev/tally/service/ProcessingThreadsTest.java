@@ -58,18 +58,58 @@ class ProcessingThreadsTest {
             service.start();
             await("the job ready", service::isReady, 60);
             await("two members with two partitions each", () -> memberPartitions(admin, "tally-" + job).equals(List.of(2, 2)), 60);
-            produce(kafka, input, 20_000, expected);
+            produce(kafka, input, 0, 20_000, expected);
             await("all input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 120);
             assertEquals(PARTITIONS, ((Collection<?>) service.statuses().get(0).toMap().get("assignedPartitions")).size());
         }
         assertEquals(expected, lastValues(kafka, job + "-out"));
     }
 
+    /**
+     * Tasks that another process owned come to two threads here while this process's standby
+     * thread holds them warm: each thread must take them from the standby (TaskOwnership), or it
+     * would wait for them for ever; a thread writing a task another thread holds fails the job.
+     */
+    @Test
+    void shouldCountEveryRecordOnceWhenTasksOfAStandbyMoveToTwoThreadsOfOneProcess() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String input = "threads-standby-in-" + id;
+        String job = "threads-standby-" + id;
+        kafka.createTopic(input, PARTITIONS, Map.of("retention.ms", "-1"));
+        Map<String, Long> expected = new HashMap<>();
+        try (TallyService a = new TallyService(config(kafka, job, input, "threads-a", 2, 1), new SimpleMeterRegistry());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            a.start();
+            await("a ready", a::isReady, 60);
+            try (TallyService b = new TallyService(config(kafka, job, input, "threads-b", 2, 1), new SimpleMeterRegistry())) {
+                b.start();
+                await("a and b ready, four members with one partition each",
+                        () -> a.isReady() && b.isReady() && memberPartitions(admin, "tally-" + job).equals(List.of(1, 1, 1, 1)), 90);
+                produce(kafka, input, 0, 10_000, expected);
+                await("the first input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 120);
+                Thread.sleep(7_000); // a standby refresh (5 s): a keeps b's tasks warm
+            }
+            await("a's two threads own every task", () -> a.isReady() && a.statuses().get(0).assignedPartitions().size() == PARTITIONS
+                    && memberPartitions(admin, "tally-" + job).equals(List.of(2, 2)), 90);
+            produce(kafka, input, 10_000, 5_000, expected);
+            await("all input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 120);
+            assertTrue(a.statuses().get(0).failures().isEmpty(), () -> "failed threads: " + a.statuses().get(0).failures());
+        }
+        assertEquals(expected, lastValues(kafka, job + "-out"));
+    }
+
     private TallyConfig config(EmbeddedKafka kafka, String job, String input) throws Exception {
+        return config(kafka, job, input, "threads-a", 2, 0);
+    }
+
+    private TallyConfig config(EmbeddedKafka kafka, String job, String input, String instance, int threads, int standbys)
+            throws Exception {
         String yaml = """
                 kafka:
                   bootstrap.servers: "%s"
-                state: { dir: "%s", instance-id: threads-a }
+                  session.timeout.ms: "6000"
+                state: { dir: "%s", instance-id: %s }
                 http: { enabled: false }
                 jobs:
                   - name: %s
@@ -79,10 +119,11 @@ class ProcessingThreadsTest {
                     window: { type: tumbling, size: 1m }
                     aggregates: { n: count }
                     emit: changes
-                    threads: 2
+                    threads: %d
                     batch: { interval: 200ms, max-records: 2000 }
                     sink: { topic: %s-out }
-                """.formatted(kafka.bootstrapServers(), dir, job, input, job);
+                    standby-replicas: %d
+                """.formatted(kafka.bootstrapServers(), dir.resolve(instance), instance, job, input, threads, job, standbys);
         return TallyConfigLoader.parse(yaml, "threads.yaml", Map.of());
     }
 
@@ -103,11 +144,11 @@ class ProcessingThreadsTest {
     }
 
     /** Records over 200 users and 20 minutes of event time; the expected count per (user, window) kept beside. */
-    private static void produce(EmbeddedKafka kafka, String topic, int n, Map<String, Long> expected) {
+    private static void produce(EmbeddedKafka kafka, String topic, int from, int n, Map<String, Long> expected) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < from + n; i++) {
                 String user = "u" + (i * 7 % 200);
                 long ts = BASE + i * 60L;
                 producer.send(new ProducerRecord<>(topic, user, "{\"ts\":" + ts + "}"));
