@@ -39,7 +39,6 @@ final class JobRunner implements Runnable {
     private final CrashHook crash = CrashHook.fromSystemProperties();
     private final JobStatus status;
     private final PaneStore store;
-    private final StandbyReplicas standby;
     private final TopicCreation topicCreation;
     private final TableLoader tables;
     private final JobPlan plan;
@@ -79,7 +78,6 @@ final class JobRunner implements Runnable {
         this.memberId = memberId;
         this.thread = thread;
         this.metrics = metrics;
-        this.standby = standby;
         this.topicCreation = topicCreation;
         this.tables = tables;
         this.plan = new JobPlan(job);

@@ -1,14 +1,13 @@
 package dev.tally.service.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.broker.EmbeddedKafka;
 import dev.tally.config.TallyConfig;
-import dev.tally.config.TallyConfigLoader;
+import dev.tally.service.TestJob;
+import dev.tally.service.UserEvents;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
 import static dev.tally.service.http.HttpTestSupport.await;
 import static dev.tally.service.http.HttpTestSupport.get;
@@ -33,26 +30,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not Tally's layout (written to the changelog topic by hand, as a stray producer would).
  */
 class ThreadFailuresTest {
-    private static final long BASE = 1_700_000_000_000L;
-
     @TempDir
     Path dir;
 
     @Test
     void shouldShowTheStandbyFailureInJobsAndMetricsWhenTheStandbyThreadDies() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String input = "fail-standby-in-" + id;
-        String job = "fail-standby-" + id;
-        kafka.createTopic(input, 2, Map.of("retention.ms", "-1"));
-        try (ServiceHttpTest.Running a = ServiceHttpTest.Running.start(config(kafka, job, input, "a", 1, 1));
-             ServiceHttpTest.Running b = ServiceHttpTest.Running.start(config(kafka, job, input, "b", 1, 1))) {
+        TestJob t = TestJob.unique("fail-standby", 2);
+        String job = t.name();
+        try (ServiceHttpTest.Running a = ServiceHttpTest.Running.start(UserEvents.countJob(t, dir, "a", 1, 1, 500, true));
+             ServiceHttpTest.Running b = ServiceHttpTest.Running.start(UserEvents.countJob(t, dir, "b", 1, 1, 500, true))) {
             await("both instances ready with one task each", Duration.ofSeconds(90), () -> a.service().isReady()
                     && b.service().isReady() && assigned(a).size() == 1 && assigned(b).size() == 1);
-            produce(kafka, input, 500);
+            UserEvents.send(t.bootstrap(), t.input(), 0, 500, 50, 10, null);
             // Each instance keeps the other's task warm, so each standby thread reads one stray record.
-            corruptChangelog(kafka, job, 0);
-            corruptChangelog(kafka, job, 1);
+            corruptChangelog(t, 0);
+            corruptChangelog(t, 1);
             await("a standby failure in /jobs of a", Duration.ofSeconds(60), () -> failures(a, job).size() > 0);
             await("a standby failure in /jobs of b", Duration.ofSeconds(60), () -> failures(b, job).size() > 0);
             for (ServiceHttpTest.Running r : List.of(a, b)) {
@@ -71,19 +63,16 @@ class ThreadFailuresTest {
 
     @Test
     void shouldShowWhichProcessingThreadFailedInJobsAndMetricsWhenOneThreadOfTwoDies() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String input = "fail-thread-in-" + id;
-        String job = "fail-thread-" + id;
-        kafka.createTopic(input, 2, Map.of("retention.ms", "-1"));
-        TallyConfig config = config(kafka, job, input, "t", 2, 0);
+        TestJob t = TestJob.unique("fail-thread", 2);
+        String job = t.name();
+        TallyConfig config = UserEvents.countJob(t, dir, "t", 2, 0, 500, true);
         try (ServiceHttpTest.Running r = ServiceHttpTest.Running.start(config)) {
             await("the job ready", Duration.ofSeconds(60), () -> r.service().isReady());
-            produce(kafka, input, 500);
+            UserEvents.send(t.bootstrap(), t.input(), 0, 500, 50, 10, null);
             await("both partitions assigned", Duration.ofSeconds(60), () -> assigned(r).size() == 2);
         }
         // Task 1's changelog now ends in a stray record: the thread that restores task 1 dies on it.
-        corruptChangelog(kafka, job, 1);
+        corruptChangelog(t, 1);
         HttpTestSupport.deleteRecursively(dir.resolve("t"));
         try (ServiceHttpTest.Running r = ServiceHttpTest.Running.start(config)) {
             await("the job failed", Duration.ofSeconds(60), () -> r.service().anyFailed());
@@ -102,30 +91,6 @@ class ThreadFailuresTest {
         }
     }
 
-    private TallyConfig config(EmbeddedKafka kafka, String job, String input, String instance, int threads, int standbys)
-            throws Exception {
-        String yaml = """
-                kafka:
-                  bootstrap.servers: "%s"
-                  session.timeout.ms: "6000"
-                state: { dir: "%s", instance-id: %s }
-                http: { port: 0 }
-                jobs:
-                  - name: %s
-                    source: { topic: %s, format: json }
-                    key: { record-key: true }
-                    time: { type: event, field: ts }
-                    window: { type: tumbling, size: 1m }
-                    aggregates: { n: count }
-                    emit: changes
-                    threads: %d
-                    batch: { interval: 200ms, max-records: 500 }
-                    sink: { topic: %s-out }
-                    standby-replicas: %d
-                """.formatted(kafka.bootstrapServers(), dir.resolve(instance), instance, job, input, threads, job, standbys);
-        return TallyConfigLoader.parse(yaml, "failures.yaml", Map.of());
-    }
-
     private static List<String> assigned(ServiceHttpTest.Running r) {
         return r.service().statuses().get(0).assignedPartitions();
     }
@@ -142,23 +107,13 @@ class ThreadFailuresTest {
     }
 
     /** A changelog key two bytes long: a pane key is nine or more, so applying it fails as a torn record would. */
-    private static void corruptChangelog(EmbeddedKafka kafka, String job, int partition) {
+    private static void corruptChangelog(TestJob job, int partition) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            p.send(new ProducerRecord<>("tally-" + job + "-changelog", partition, new byte[] {0, 1},
+            p.send(new ProducerRecord<>(job.group() + "-changelog", partition, new byte[] {0, 1},
                     "stray".getBytes(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static void produce(EmbeddedKafka kafka, String topic, int n) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>(topic, "u" + (i % 50), "{\"ts\":" + (BASE + i * 10L) + "}"));
-            }
         }
     }
 }
