@@ -1,10 +1,14 @@
 package dev.tally.service;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +73,50 @@ class ProcessingThreadsTest {
             UserEvents.send(job.bootstrap(), job.input(), 10_000, 5_000, 200, 60, expected);
             await("all input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
             assertTrue(a.statuses().get(0).failures().isEmpty(), () -> "failed threads: " + a.statuses().get(0).failures());
+        }
+        assertEquals(expected, UserEvents.lastCounts(job.bootstrap(), job.output(), PARTITIONS));
+    }
+
+    /**
+     * A thread that stalls (a long GC pause, a stuck disk) past max.poll.interval.ms and its
+     * session loses its partitions to the other thread while it still holds their tasks: the
+     * other thread must wait, paused and not ready, until the stalled one notices and lets go
+     * (TaskOwnership), then restore them; every record still counts once.
+     */
+    @Test
+    void shouldWaitForTheStalledThreadAndCountEveryRecordOnceWhenTheGroupMovesItsTasksToTheOtherThread() throws Exception {
+        TestJob job = TestJob.unique("threads-stall", PARTITIONS);
+        Map<String, Long> expected = new HashMap<>();
+        ListAppender<ILoggingEvent> taskLog = new ListAppender<>();
+        Logger taskManager = (Logger) LoggerFactory.getLogger("dev.tally.service.job.TaskManager");
+        taskLog.start();
+        taskManager.addAppender(taskLog);
+        TallyService service = new TallyService(UserEvents.countJob(job, dir, "stall-a", 2, 0, 2000, false,
+                Map.of("max.poll.interval.ms", "3000")), new SimpleMeterRegistry());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", job.bootstrap()))) {
+            System.setProperty("tally.stall.thread", "tally-job-" + job.name() + "-1");
+            System.setProperty("tally.stall.after", "40");
+            System.setProperty("tally.stall.ms", "15000");
+            try {
+                service.start(); // the threads read the stall settings as they are made, here
+            } finally {
+                System.clearProperty("tally.stall.thread");
+                System.clearProperty("tally.stall.after");
+                System.clearProperty("tally.stall.ms");
+            }
+            await("the job ready", service::isReady, 60);
+            UserEvents.send(job.bootstrap(), job.input(), 0, 10_000, 200, 60, expected);
+            await("the other thread waits for the stalled thread's tasks", () -> taskLog.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains(job.name() + ": processing thread 0 waits for tasks")), 60);
+            await("the stalled thread let go and the other took its tasks", () -> taskLog.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains(job.name() + ": processing thread 0 took tasks")), 60);
+            await("the job ready again", service::isReady, 60);
+            UserEvents.send(job.bootstrap(), job.input(), 10_000, 5_000, 200, 60, expected);
+            await("all input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
+            assertTrue(service.statuses().get(0).failures().isEmpty(), () -> "failed threads: " + service.statuses().get(0).failures());
+        } finally {
+            service.close();
+            taskManager.detachAppender(taskLog);
         }
         assertEquals(expected, UserEvents.lastCounts(job.bootstrap(), job.output(), PARTITIONS));
     }

@@ -81,10 +81,18 @@ public final class UserEvents {
      */
     public static TallyConfig countJob(TestJob job, Path stateDir, String instance, int threads, int standbys, int maxRecords,
                                        boolean http) throws Exception {
+        return countJob(job, stateDir, instance, threads, standbys, maxRecords, http, Map.of());
+    }
+
+    /** As above, with these Kafka client settings besides {@code session.timeout.ms: 6000}. */
+    public static TallyConfig countJob(TestJob job, Path stateDir, String instance, int threads, int standbys, int maxRecords,
+                                       boolean http, Map<String, String> kafka) throws Exception {
+        StringBuilder settings = new StringBuilder();
+        kafka.forEach((k, v) -> settings.append("\n  ").append(k).append(": \"").append(v).append('"'));
         String yaml = """
                 kafka:
                   bootstrap.servers: "%s"
-                  session.timeout.ms: "6000"
+                  session.timeout.ms: "6000"%s
                 state: { dir: "%s", instance-id: %s }
                 http: { %s }
                 jobs:
@@ -99,7 +107,7 @@ public final class UserEvents {
                     batch: { interval: 200ms, max-records: %d }
                     sink: { topic: %s }
                     standby-replicas: %d
-                """.formatted(job.bootstrap(), stateDir.resolve(instance), instance, http ? "port: 0" : "enabled: false",
+                """.formatted(job.bootstrap(), settings, stateDir.resolve(instance), instance, http ? "port: 0" : "enabled: false",
                 job.name(), job.input(), threads, maxRecords, job.output(), standbys);
         return TallyConfigLoader.parse(yaml, job.name() + ".yaml", Map.of());
     }
