@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kills a life that is still running, so a failed test leaves no process behind.
  */
 final class ChildJob implements AutoCloseable {
+    /** JVM options of a life that stops on an internal error a production run would only count (tally.strict). */
+    static final List<String> STRICT = List.of("-Dtally.strict=true");
     private final Path dir;
     private final Path config;
     private final Map<String, String> env;

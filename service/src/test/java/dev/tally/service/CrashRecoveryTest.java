@@ -34,7 +34,6 @@ class CrashRecoveryTest {
     private static final int LINES = 1_000;
     private static final long STEP_MS = 250;
     private static final int KILLS = 3;
-    private static final List<String> STRICT = List.of("-Dtally.strict=true");
 
     @TempDir
     Path dir;
@@ -53,7 +52,7 @@ class CrashRecoveryTest {
         try (ChildJob child = new ChildJob(dir, config, Map.of());
              Admin admin = WordCountFixture.admin(job.kafka());
              KafkaProducer<String, String> producer = WordCountFixture.producer(job.bootstrap())) {
-            child.start(STRICT);
+            child.start(ChildJob.STRICT);
             assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, job.group())),
                     "the first instance owns its partitions");
 
@@ -70,7 +69,7 @@ class CrashRecoveryTest {
                         "the job commits batches after (re)start " + kill);
                 Thread.sleep(200 + random.nextInt(1_300));
                 child.kill();
-                child.start(STRICT);
+                child.start(ChildJob.STRICT);
                 writer.limit(LINES * (kill + 2) / (KILLS + 1));
             }
             writing.get(120, TimeUnit.SECONDS);
