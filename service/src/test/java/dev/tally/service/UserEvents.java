@@ -7,18 +7,16 @@ import dev.tally.config.TallyConfigLoader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public final class UserEvents {
     public static final long BASE = 1_700_000_000_000L;
     private static final long WINDOW = 60_000;
+    private static final int CHUNK = 2_000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private UserEvents() {
@@ -44,21 +43,28 @@ public final class UserEvents {
         sendInWaves(bootstrap, topic, from, n, users, stepMs, expected, Integer.MAX_VALUE, 0);
     }
 
-    /** As {@link #send}, flushing and pausing {@code pauseMs} after every {@code wave} events. */
+    /**
+     * As {@link #send}, pausing {@code pauseMs} after every {@code wave} events. The events go
+     * through {@link TransactionalInput}, a transaction per wave (at most {@value #CHUNK} events):
+     * a send that fails is sent again whole, and the job, reading read_committed, sees each once.
+     */
     public static void sendInWaves(String bootstrap, String topic, int from, int n, int users, long stepMs,
                                    Map<String, Long> expected, int wave, long pauseMs) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (TransactionalInput input = new TransactionalInput(bootstrap, "user-events-" + topic + "-" + from)) {
+            List<ProducerRecord<String, String>> chunk = new ArrayList<>();
             for (int i = from; i < from + n; i++) {
                 String user = "u" + (i * 7 % users);
                 long ts = BASE + i * stepMs;
-                producer.send(new ProducerRecord<>(topic, user, "{\"ts\":" + ts + "}"));
+                chunk.add(new ProducerRecord<>(topic, user, "{\"ts\":" + ts + "}"));
                 if (expected != null) {
                     expected.merge(user + "@" + (ts - Math.floorMod(ts, WINDOW)), 1L, Long::sum);
                 }
-                if ((i - from) % wave == wave - 1) {
-                    producer.flush();
+                boolean waveEnds = (i - from) % wave == wave - 1;
+                if (waveEnds || chunk.size() == CHUNK || i == from + n - 1) {
+                    input.send(chunk);
+                    chunk = new ArrayList<>();
+                }
+                if (waveEnds) {
                     pause(pauseMs);
                 }
             }
