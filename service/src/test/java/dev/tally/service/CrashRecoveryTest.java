@@ -1,6 +1,5 @@
 package dev.tally.service;
 
-import dev.tally.broker.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -41,67 +40,54 @@ class CrashRecoveryTest {
 
     @Test
     void shouldCountEveryWordOnceAndResumeFromLocalStateWhenTheJobIsKilledMidStream() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String job = "wc-crash";
-        String source = job + "-lines";
-        String sink = job + "-counts";
-        String group = "tally-" + job;
-        kafka.createTopic(source, WordCountFixture.PARTITIONS, Map.of("retention.ms", "-1"));
+        TestJob job = TestJob.wordCount("wc-crash");
         Path config = dir.resolve("job.yaml");
-        Files.writeString(config, WordCountFixture.jobYaml(kafka.bootstrapServers(), dir.resolve("state").toString(),
-                job, source, sink, "final", "90s"));
+        Files.writeString(config, WordCountFixture.jobYaml(job.bootstrap(), dir.resolve("state").toString(),
+                job.name(), job.input(), job.output(), "final", "90s"));
 
         List<WordCountFixture.Line> lines = WordCountFixture.lines(LINES, STEP_MS, 42);
         Map<WordCountFixture.Cell, Long> expected = WordCountFixture.expectedCounts(lines);
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<Path> logs = new ArrayList<>();
-        Process child = null;
-        try (Admin admin = WordCountFixture.admin(kafka);
-             KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
-            child = startJob(config, logs);
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, group)),
+        try (ChildJob child = new ChildJob(dir, config, Map.of());
+             Admin admin = WordCountFixture.admin(job.kafka());
+             KafkaProducer<String, String> producer = WordCountFixture.producer(job.bootstrap())) {
+            child.start(ChildJob.STRICT);
+            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, job.group())),
                     "the first instance owns its partitions");
 
             // Input keeps coming, at most 100 lines (25 s of event time) ahead of the job; a share of it per
             // life of the job, so every kill happens while lines are still arriving.
-            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, group, source, lines, 100);
+            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, job.group(), job.input(), lines, 100);
             writer.limit(LINES / (KILLS + 1));
             CompletableFuture<Void> writing = CompletableFuture.runAsync(writer);
 
             for (int kill = 0; kill < KILLS; kill++) {
-                long progress = WordCountFixture.committedSum(admin, group, source);
-                Process running = child;
-                assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
-                    assertTrue(running.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                    return WordCountFixture.committedSum(admin, group, source) > progress;
-                }), "the job commits batches after (re)start " + kill);
+                long progress = WordCountFixture.committedSum(admin, job.group(), job.input());
+                assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(60),
+                        () -> WordCountFixture.committedSum(admin, job.group(), job.input()) > progress),
+                        "the job commits batches after (re)start " + kill);
                 Thread.sleep(200 + random.nextInt(1_300));
-                child.destroyForcibly();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the killed job exited");
-                child = startJob(config, logs);
+                child.kill();
+                child.start(ChildJob.STRICT);
                 writer.limit(LINES * (kill + 2) / (KILLS + 1));
             }
             writing.get(120, TimeUnit.SECONDS);
 
-            Process last = child;
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(90), () -> {
-                assertTrue(last.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                return WordCountFixture.sourceConsumed(admin, group, source);
-            }), "the last instance consumed every line");
-            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
+            assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(90), () -> WordCountFixture.sourceConsumed(admin, job.group(), job.input())),
+                    "the last instance consumed every line");
+            WordCountFixture.sendFlushLine(producer, job.input(), lines, GRACE_MS);
 
-            try (WindowOutput output = new WindowOutput(kafka.bootstrapServers(), sink, WordCountFixture.PARTITIONS)) {
+            try (WindowOutput output = new WindowOutput(job.bootstrap(), job.output(), WordCountFixture.PARTITIONS)) {
                 // On a timeout the assertions below say what is missing.
                 WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
                     output.poll();
                     return output.lastValues().keySet().containsAll(expected.keySet());
                 });
-                child.destroy();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the job");
+                child.stop();
                 output.readToEnd();
 
-                List<String> deadLetters = WindowOutput.deadLetters(kafka.bootstrapServers(), job + "-dead-letter", WordCountFixture.PARTITIONS);
+                List<String> deadLetters = WindowOutput.deadLetters(job.bootstrap(), job.name() + "-dead-letter", WordCountFixture.PARTITIONS);
                 assertEquals(List.of(), deadLetters.subList(0, Math.min(5, deadLetters.size())),
                         () -> deadLetters.size() + " records were dead-lettered (late or bad), first ones");
                 Map<WordCountFixture.Cell, Long> actual = output.lastValues();
@@ -109,9 +95,9 @@ class CrashRecoveryTest {
                 assertEquals(Map.of(), output.duplicates(), "emit final emits each window once, across crashes");
             }
 
-            long changelog = WordCountFixture.totalEndOffset(admin, "tally-" + job + "-changelog", WordCountFixture.PARTITIONS);
+            long changelog = WordCountFixture.totalEndOffset(admin, job.group() + "-changelog", WordCountFixture.PARTITIONS);
             long replayed = 0;
-            for (Path log : logs.subList(1, logs.size())) {
+            for (Path log : child.logs().subList(1, child.logs().size())) {
                 List<Long> restores = restores(log);
                 // A job may be killed before it restored all its tasks, but each life restores some.
                 assertFalse(restores.isEmpty(), () -> "no restore logged in " + log);
@@ -121,24 +107,7 @@ class CrashRecoveryTest {
             assertTrue(changelog > 1_000, "the changelog holds the job's history: " + changelog);
             assertTrue(total * 10 < changelog, () -> "restarts replayed " + total + " changelog records of " + changelog
                     + ": they must resume from local state, not rebuild it");
-        } finally {
-            if (child != null && child.isAlive()) {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
-            }
         }
-    }
-
-    /** Starts {@code tally run -c config} in a child JVM on this test's class path; its output goes to a new log file. */
-    private Process startJob(Path config, List<Path> logs) throws IOException {
-        Path log = dir.resolve("run-" + logs.size() + ".log");
-        logs.add(log);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtally.strict=true", "-cp", System.getProperty("java.class.path"),
-                "dev.tally.cli.TallyCli", "run", "-c", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
     }
 
     /** The R of every "task N restored, R changelog records replayed" line of a log. */

@@ -1,7 +1,5 @@
 package dev.tally.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.broker.BrokerProcess;
 import dev.tally.broker.EmbeddedKafka;
 import dev.tally.config.TallyConfig;
@@ -9,33 +7,20 @@ import dev.tally.config.TallyConfigLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
 
+import static dev.tally.service.GroupProgress.await;
+import static dev.tally.service.GroupProgress.caughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Failures that heal: a source topic that does not exist yet, and a broker that is down for longer
@@ -44,9 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HealingFailuresTest {
     private static final int PARTITIONS = 3;
-    private static final long BASE = 1_700_000_000_000L;
-    private static final long WINDOW = 60_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -68,10 +50,10 @@ class HealingFailuresTest {
             assertFalse(service.isReady(), "not ready while the source topic is missing");
             admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1))).all().get();
             await("the job ready once its topic exists", service::isReady, 60);
-            produce(kafka.bootstrapServers(), input, 0, 3_000, expected);
-            await("all input processed", () -> caughtUp(admin, "tally-" + job, input), 60);
+            UserEvents.send(kafka.bootstrapServers(), input, 0, 3_000, 100, 60, expected);
+            await("all input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 60);
         }
-        assertEquals(expected, lastValues(kafka.bootstrapServers(), job + "-out"));
+        assertEquals(expected, UserEvents.lastCounts(kafka.bootstrapServers(), job + "-out", PARTITIONS));
     }
 
     @Test
@@ -88,8 +70,8 @@ class HealingFailuresTest {
             try (TallyService service = new TallyService(config, new SimpleMeterRegistry())) {
                 service.start();
                 await("the job ready", service::isReady, 60);
-                produce(broker.bootstrapServers(), input, 0, 4_000, expected);
-                await("the first input processed", () -> caughtUp(admin, "tally-" + job, input), 60);
+                UserEvents.send(broker.bootstrapServers(), input, 0, 4_000, 100, 60, expected);
+                await("the first input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 60);
             }
             // A restart on a wiped state directory must rebuild every task from the changelog: recovery.
             deleteRecursively(state);
@@ -101,11 +83,11 @@ class HealingFailuresTest {
                 assertFalse(service.isReady(), "not ready while the broker is down");
                 broker.restart();
                 await("ready once the broker is back", service::isReady, 120);
-                produce(broker.bootstrapServers(), input, 4_000, 2_000, expected);
-                await("the rest of the input processed", () -> caughtUp(admin, "tally-" + job, input), 90);
+                UserEvents.send(broker.bootstrapServers(), input, 4_000, 2_000, 100, 60, expected);
+                await("the rest of the input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 90);
                 assertFalse(service.anyFailed());
             }
-            assertEquals(expected, lastValues(broker.bootstrapServers(), job + "-out"));
+            assertEquals(expected, UserEvents.lastCounts(broker.bootstrapServers(), job + "-out", PARTITIONS));
         }
     }
 
@@ -131,63 +113,6 @@ class HealingFailuresTest {
                     sink: { topic: %s-out }
                 """.formatted(bootstrap, state, job, input, job);
         return TallyConfigLoader.parse(yaml, "heal.yaml", Map.of());
-    }
-
-    private static void produce(String bootstrap, String topic, int from, int n, Map<String, Long> expected) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int i = from; i < from + n; i++) {
-                String user = "u" + (i * 7 % 100);
-                long ts = BASE + i * 60L;
-                producer.send(new ProducerRecord<>(topic, user, "{\"ts\":" + ts + "}"));
-                expected.merge(user + "@" + (ts - Math.floorMod(ts, WINDOW)), 1L, Long::sum);
-            }
-        }
-    }
-
-    private static boolean caughtUp(Admin admin, String group, String topic) {
-        try {
-            Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-            IntStream.range(0, PARTITIONS).forEach(i -> specs.put(new TopicPartition(topic, i), OffsetSpec.latest()));
-            var ends = admin.listOffsets(specs).all().get();
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() >= e.getValue().offset());
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static Map<String, Long> lastValues(String bootstrap, String topic) throws Exception {
-        Map<String, Long> last = new HashMap<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            List<TopicPartition> tps = IntStream.range(0, PARTITIONS).mapToObj(i -> new TopicPartition(topic, i)).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "the sink topic could not be read to its end");
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    JsonNode v = MAPPER.readTree(r.value());
-                    last.put(r.key() + "@" + v.get("start").asLong(), v.get("n").asLong());
-                }
-            }
-        }
-        return last;
-    }
-
-    private static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.sleep(100);
-        }
     }
 
     private static void deleteRecursively(Path p) throws java.io.IOException {

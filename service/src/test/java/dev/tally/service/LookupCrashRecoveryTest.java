@@ -99,9 +99,8 @@ class LookupCrashRecoveryTest {
 
         long seed = System.nanoTime();
         Random kills = new Random(seed);
-        List<Path> logs = new ArrayList<>();
-        Process child = null;
-        try (Admin admin = WordCountFixture.admin(kafka);
+        try (ChildJob child = new ChildJob(dir, config, Map.of());
+             Admin admin = WordCountFixture.admin(kafka);
              KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
             for (Version v : initial) {
                 producer.send(tableRecord(users, v));
@@ -112,7 +111,7 @@ class LookupCrashRecoveryTest {
                 producer.send(tableRecord(users, moves.get(early++)));
             }
             producer.flush();
-            child = startJob(config, logs);
+            child.start(ChildJob.STRICT);
             assertTrue(WordCountFixture.eventually(Duration.ofSeconds(90), () -> WordCountFixture.assigned(admin, group)),
                     "the first instance owns its partitions");
 
@@ -121,26 +120,20 @@ class LookupCrashRecoveryTest {
             CompletableFuture<Void> writing = CompletableFuture.runAsync(writer);
             for (int kill = 0; kill < KILLS; kill++) {
                 long progress = WordCountFixture.committedSum(admin, group, source);
-                Process running = child;
-                assertTrue(WordCountFixture.eventually(Duration.ofSeconds(90), () -> {
-                    assertTrue(running.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                    return WordCountFixture.committedSum(admin, group, source) > progress;
-                }), "the job commits batches after (re)start " + kill);
+                assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(90),
+                        () -> WordCountFixture.committedSum(admin, group, source) > progress),
+                        "the job commits batches after (re)start " + kill);
                 Thread.sleep(200 + kills.nextInt(1_300));
-                child.destroyForcibly();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the killed job exited");
-                child = startJob(config, logs);
+                child.kill();
+                child.start(ChildJob.STRICT);
                 writer.limit = VIEWS * (kill + 2) / (KILLS + 1);
             }
             writing.get(180, TimeUnit.SECONDS);
             assertTrue(writer.movesWritten > moves.size() / 2, "the table changed while the job ran: " + writer.movesWritten);
             assertEquals(moves.size() - early, writer.movesWritten, "every move was written");
 
-            Process last = child;
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(90), () -> {
-                assertTrue(last.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                return WordCountFixture.sourceConsumed(admin, group, source);
-            }), "the last instance consumed every view");
+            assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(90), () -> WordCountFixture.sourceConsumed(admin, group, source)),
+                    "the last instance consumed every view");
             long flushTime = views.get(views.size() - 1).ts() + WordCountFixture.SIZE_MS + WordCountFixture.SLIDE_MS + 90_001;
             // Into every source partition: a repartition task's time is the minimum over them.
             for (int p = 0; p < WordCountFixture.PARTITIONS; p++) {
@@ -155,8 +148,7 @@ class LookupCrashRecoveryTest {
                     output.poll();
                     return output.lastValues().keySet().containsAll(expected.keySet());
                 });
-                child.destroy();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the job");
+                child.stop();
                 output.readToEnd();
 
                 List<String> deadLetters = WindowOutput.deadLetters(kafka.bootstrapServers(), job + "-dead-letter", WordCountFixture.PARTITIONS);
@@ -168,7 +160,7 @@ class LookupCrashRecoveryTest {
             }
 
             List<long[]> loads = new ArrayList<>();
-            for (Path log : logs) {
+            for (Path log : child.logs()) {
                 loads.add(tableLoad(log));
             }
             System.out.println("table records read per life (first: from the beginning): "
@@ -180,11 +172,6 @@ class LookupCrashRecoveryTest {
                 assertTrue(load[1] == 1 && load[0] < USERS / 10, () -> "restart " + n + " read " + load[0] + " table records"
                         + (load[1] == 1 ? " from the stored offsets" : " from the beginning") + "; the table has more than "
                         + USERS + ": a restart must read only the tail");
-            }
-        } finally {
-            if (child != null && child.isAlive()) {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -296,17 +283,6 @@ class LookupCrashRecoveryTest {
                     batch: { interval: 200ms, max-records: 300 }
                     sink: { topic: %s }
                 """.formatted(bootstrap, stateDir, job, source, users, sink);
-    }
-
-    private Process startJob(Path config, List<Path> logs) throws IOException {
-        Path log = dir.resolve("run-" + logs.size() + ".log");
-        logs.add(log);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtally.strict=true", "-cp", System.getProperty("java.class.path"),
-                "dev.tally.cli.TallyCli", "run", "-c", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
     }
 
     /** {records read, 1 when from the stored offsets} of the life's "table users loaded" line; {-1, -1} when it never loaded. */

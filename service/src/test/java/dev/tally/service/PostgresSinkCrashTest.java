@@ -1,6 +1,5 @@
 package dev.tally.service;
 
-import dev.tally.broker.EmbeddedKafka;
 import dev.tally.pg.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -8,11 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -46,71 +43,59 @@ class PostgresSinkCrashTest {
     @ParameterizedTest
     @ValueSource(strings = {"changes", "final"})
     void shouldHoldTheLastCountOfEveryWindowOnceWhenTheProcessIsKilledDuringDatabaseTransactions(String emit) throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String job = "wc-pg-crash-" + emit;
-        String source = job + "-lines";
-        String sink = job + "-counts";
-        String group = "tally-" + job;
-        kafka.createTopic(source, WordCountFixture.PARTITIONS, Map.of("retention.ms", "-1"));
+        TestJob job = TestJob.wordCount("wc-pg-crash-" + emit);
         List<WordCountFixture.Line> lines = WordCountFixture.lines(LINES, STEP_MS, 14);
         Map<WordCountFixture.Cell, Long> expected = WordCountFixture.expectedCounts(lines);
         Random random = new Random(System.nanoTime());
-        List<Path> logs = new ArrayList<>();
-        Process child = null;
-        try (LocalPostgres pg = LocalPostgres.start();
-             Admin admin = WordCountFixture.admin(kafka);
-             KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
+        Path config = dir.resolve("job.yaml");
+        try (ChildJob child = new ChildJob(dir, config, Map.of("PG_PASSWORD", PASSWORD));
+             LocalPostgres pg = LocalPostgres.start();
+             Admin admin = WordCountFixture.admin(job.kafka());
+             KafkaProducer<String, String> producer = WordCountFixture.producer(job.bootstrap())) {
             PostgresSinkFixture.createAuditedTable(pg, "word_counts");
-            Path config = dir.resolve("job.yaml");
-            Files.writeString(config, PostgresSinkFixture.jobYaml(kafka.bootstrapServers(), dir.resolve("state").toString(),
-                    job, source, sink, emit, GRACE_MS / 1000 + "s", pg, "word_counts"));
-            child = startJob(config, logs, null);
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, group)),
+            Files.writeString(config, PostgresSinkFixture.jobYaml(job.bootstrap(), dir.resolve("state").toString(),
+                    job.name(), job.input(), job.output(), emit, GRACE_MS / 1000 + "s", pg, "word_counts"));
+            child.start(crashHook(null));
+            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> WordCountFixture.assigned(admin, job.group())),
                     "the first instance owns its partitions");
-            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, group, source, lines, 60);
+            WordCountFixture.Writer writer = new WordCountFixture.Writer(producer, admin, job.group(), job.input(), lines, 60);
             writer.limit(LINES / LIVES.length);
             CompletableFuture<Void> writing = CompletableFuture.runAsync(writer);
 
             int inTransaction = 0;
             for (int life = 0; life < LIVES.length; life++) {
-                long progress = WordCountFixture.committedSum(admin, group, source);
-                Process running = child;
+                long progress = WordCountFixture.committedSum(admin, job.group(), job.input());
                 if (LIVES[life] == null) {
-                    assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
-                        assertTrue(running.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                        return WordCountFixture.committedSum(admin, group, source) > progress;
-                    }), "the job commits batches after (re)start " + life);
+                    assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(60),
+                            () -> WordCountFixture.committedSum(admin, job.group(), job.input()) > progress),
+                            "the job commits batches after (re)start " + life);
                     Thread.sleep(100 + random.nextInt(900));
-                    child.destroyForcibly();
+                    child.process().destroyForcibly();
                 } else {
                     inTransaction++;
                 }
-                assertTrue(child.waitFor(90, TimeUnit.SECONDS), "life " + life + " ended (killed or halted by the hook)");
-                assertEquals(137, child.exitValue(), "life " + life + " was killed, see " + logs.get(logs.size() - 1));
-                Integer next = life + 1 < LIVES.length ? LIVES[life + 1] : null;
-                child = startJob(config, logs, next);
+                assertTrue(child.process().waitFor(90, TimeUnit.SECONDS), "life " + life + " ended (killed or halted by the hook)");
+                List<Path> logs = child.logs();
+                assertEquals(137, child.process().exitValue(), "life " + life + " was killed, see " + logs.get(logs.size() - 1));
+                child.start(crashHook(life + 1 < LIVES.length ? LIVES[life + 1] : null));
                 writer.limit(LINES * (life + 2) / LIVES.length);
             }
             assertEquals(2, inTransaction);
             writing.get(180, TimeUnit.SECONDS);
 
-            Process last = child;
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(90), () -> {
-                assertTrue(last.isAlive(), () -> "the job died on its own, see " + logs.get(logs.size() - 1));
-                return WordCountFixture.sourceConsumed(admin, group, source);
-            }), "the last instance consumed every line");
-            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
+            assertTrue(child.eventuallyWhileAlive(Duration.ofSeconds(90), () -> WordCountFixture.sourceConsumed(admin, job.group(), job.input())),
+                    "the last instance consumed every line");
+            WordCountFixture.sendFlushLine(producer, job.input(), lines, GRACE_MS);
             // The repartition tasks may still be behind the source: wait for the table (on a timeout the asserts say why).
             WordCountFixture.eventually(Duration.ofSeconds(60), () -> PostgresSinkFixture.tableCounts(pg, "word_counts")
-                    .equals(expected) && PostgresSinkFixture.databaseOffsets(pg, job)
-                    .equals(PostgresSinkFixture.topicEnds(admin, sink, WordCountFixture.PARTITIONS)));
-            child.destroy();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the job");
+                    .equals(expected) && PostgresSinkFixture.databaseOffsets(pg, job.name())
+                    .equals(PostgresSinkFixture.topicEnds(admin, job.output(), WordCountFixture.PARTITIONS)));
+            child.stop();
 
             Map<WordCountFixture.Cell, Long> actual = PostgresSinkFixture.tableCounts(pg, "word_counts");
             assertTrue(expected.equals(actual), () -> WindowOutput.diff(expected, actual));
-            assertEquals(PostgresSinkFixture.topicEnds(admin, sink, WordCountFixture.PARTITIONS),
-                    PostgresSinkFixture.databaseOffsets(pg, job), "the offsets table stands at the output topic's end");
+            assertEquals(PostgresSinkFixture.topicEnds(admin, job.output(), WordCountFixture.PARTITIONS),
+                    PostgresSinkFixture.databaseOffsets(pg, job.name()), "the offsets table stands at the output topic's end");
             assertEquals(0, PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts_writes WHERE new_count < old_count"),
                     "no committed batch was applied again after a newer one (no count went down)");
             if (emit.equals("final")) {
@@ -119,29 +104,14 @@ class PostgresSinkCrashTest {
                         PostgresSinkFixture.count(pg, "SELECT count(*) FROM word_counts_writes"),
                         "each final window was inserted exactly once across the kills");
             }
-            for (Path log : logs) {
+            for (Path log : child.logs()) {
                 assertFalse(Files.readString(log).contains(PASSWORD), "the password is never logged: " + log);
-            }
-        } finally {
-            if (child != null && child.isAlive()) {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
             }
         }
     }
 
-    /** {@code tally run} in a child JVM; {@code crashInBatch} set: it halts inside that sink transaction. */
-    private Process startJob(Path config, List<Path> logs, Integer crashInBatch) throws IOException {
-        Path log = dir.resolve("run-" + logs.size() + ".log");
-        logs.add(log);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        if (crashInBatch != null) {
-            command.add("-Dtally.crash.sink-before-commit=" + crashInBatch);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tally.cli.TallyCli", "run", "-c", config.toString()));
-        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        b.environment().put("PG_PASSWORD", PASSWORD);
-        return b.start();
+    /** The next life's JVM options: {@code crashInBatch} set, it halts inside that sink transaction. */
+    private static List<String> crashHook(Integer crashInBatch) {
+        return crashInBatch == null ? List.of() : List.of("-Dtally.crash.sink-before-commit=" + crashInBatch);
     }
 }

@@ -1,89 +1,124 @@
 package dev.tally.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.broker.EmbeddedKafka;
-import dev.tally.config.TallyConfig;
-import dev.tally.config.TallyConfigLoader;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.stream.IntStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.tally.service.GroupProgress.await;
 import static dev.tally.service.GroupProgress.caughtUp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** threads: N runs a job as N members of its group in one process, sharing one local store. */
 class ProcessingThreadsTest {
     private static final int PARTITIONS = 4;
-    private static final long BASE = 1_700_000_000_000L;
-    private static final long WINDOW = 60_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     Path dir;
 
     @Test
     void shouldSplitPartitionsOverThreadsAndCountEveryRecordOnceWhenAJobHasTwoThreads() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String input = "threads-in-" + id;
-        String job = "threads-" + id;
-        kafka.createTopic(input, PARTITIONS, Map.of("retention.ms", "-1"));
+        TestJob job = TestJob.unique("threads", PARTITIONS);
         Map<String, Long> expected = new HashMap<>();
-        try (TallyService service = new TallyService(config(kafka, job, input), new SimpleMeterRegistry());
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (TallyService service = new TallyService(UserEvents.countJob(job, dir, "threads-a", 2, 0, 2000, false),
+                new SimpleMeterRegistry());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", job.bootstrap()))) {
             service.start();
             await("the job ready", service::isReady, 60);
-            await("two members with two partitions each", () -> memberPartitions(admin, "tally-" + job).equals(List.of(2, 2)), 60);
-            produce(kafka, input, 20_000, expected);
-            await("all input processed", () -> caughtUp(admin, "tally-" + job, input, PARTITIONS), 120);
+            await("two members with two partitions each", () -> memberPartitions(admin, job.group()).equals(List.of(2, 2)), 60);
+            UserEvents.send(job.bootstrap(), job.input(), 0, 20_000, 200, 60, expected);
+            await("all input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
             assertEquals(PARTITIONS, ((Collection<?>) service.statuses().get(0).toMap().get("assignedPartitions")).size());
         }
-        assertEquals(expected, lastValues(kafka, job + "-out"));
+        assertEquals(expected, UserEvents.lastCounts(job.bootstrap(), job.output(), PARTITIONS));
     }
 
-    private TallyConfig config(EmbeddedKafka kafka, String job, String input) throws Exception {
-        String yaml = """
-                kafka:
-                  bootstrap.servers: "%s"
-                state: { dir: "%s", instance-id: threads-a }
-                http: { enabled: false }
-                jobs:
-                  - name: %s
-                    source: { topic: %s, format: json }
-                    key: { record-key: true }
-                    time: { type: event, field: ts }
-                    window: { type: tumbling, size: 1m }
-                    aggregates: { n: count }
-                    emit: changes
-                    threads: 2
-                    batch: { interval: 200ms, max-records: 2000 }
-                    sink: { topic: %s-out }
-                """.formatted(kafka.bootstrapServers(), dir, job, input, job);
-        return TallyConfigLoader.parse(yaml, "threads.yaml", Map.of());
+    /**
+     * Tasks that another process owned come to two threads here while this process's standby
+     * thread holds them warm: each thread must take them from the standby (TaskOwnership), or it
+     * would wait for them for ever; a thread writing a task another thread holds fails the job.
+     */
+    @Test
+    void shouldCountEveryRecordOnceWhenTasksOfAStandbyMoveToTwoThreadsOfOneProcess() throws Exception {
+        TestJob job = TestJob.unique("threads-standby", PARTITIONS);
+        Map<String, Long> expected = new HashMap<>();
+        try (TallyService a = new TallyService(UserEvents.countJob(job, dir, "threads-a", 2, 1, 2000, false), new SimpleMeterRegistry());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", job.bootstrap()))) {
+            a.start();
+            await("a ready", a::isReady, 60);
+            try (TallyService b = new TallyService(UserEvents.countJob(job, dir, "threads-b", 2, 1, 2000, false),
+                    new SimpleMeterRegistry())) {
+                b.start();
+                await("a and b ready, four members with one partition each",
+                        () -> a.isReady() && b.isReady() && memberPartitions(admin, job.group()).equals(List.of(1, 1, 1, 1)), 90);
+                UserEvents.send(job.bootstrap(), job.input(), 0, 10_000, 200, 60, expected);
+                await("the first input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
+                Thread.sleep(7_000); // a standby refresh (5 s): a keeps b's tasks warm
+            }
+            await("a's two threads own every task", () -> a.isReady() && a.statuses().get(0).assignedPartitions().size() == PARTITIONS
+                    && memberPartitions(admin, job.group()).equals(List.of(2, 2)), 90);
+            UserEvents.send(job.bootstrap(), job.input(), 10_000, 5_000, 200, 60, expected);
+            await("all input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
+            assertTrue(a.statuses().get(0).failures().isEmpty(), () -> "failed threads: " + a.statuses().get(0).failures());
+        }
+        assertEquals(expected, UserEvents.lastCounts(job.bootstrap(), job.output(), PARTITIONS));
+    }
+
+    /**
+     * A thread that stalls (a long GC pause, a stuck disk) past max.poll.interval.ms and its
+     * session loses its partitions to the other thread while it still holds their tasks: the
+     * other thread must wait, paused and not ready, until the stalled one notices and lets go
+     * (TaskOwnership), then restore them; every record still counts once.
+     */
+    @Test
+    void shouldWaitForTheStalledThreadAndCountEveryRecordOnceWhenTheGroupMovesItsTasksToTheOtherThread() throws Exception {
+        TestJob job = TestJob.unique("threads-stall", PARTITIONS);
+        Map<String, Long> expected = new HashMap<>();
+        ListAppender<ILoggingEvent> taskLog = new ListAppender<>();
+        Logger taskManager = (Logger) LoggerFactory.getLogger("dev.tally.service.job.TaskManager");
+        taskLog.start();
+        taskManager.addAppender(taskLog);
+        TallyService service = new TallyService(UserEvents.countJob(job, dir, "stall-a", 2, 0, 2000, false,
+                Map.of("max.poll.interval.ms", "3000")), new SimpleMeterRegistry());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", job.bootstrap()))) {
+            System.setProperty("tally.stall.thread", "tally-job-" + job.name() + "-1");
+            System.setProperty("tally.stall.after", "40");
+            System.setProperty("tally.stall.ms", "15000");
+            try {
+                service.start(); // the threads read the stall settings as they are made, here
+            } finally {
+                System.clearProperty("tally.stall.thread");
+                System.clearProperty("tally.stall.after");
+                System.clearProperty("tally.stall.ms");
+            }
+            await("the job ready", service::isReady, 60);
+            UserEvents.send(job.bootstrap(), job.input(), 0, 10_000, 200, 60, expected);
+            await("the other thread waits for the stalled thread's tasks", () -> taskLog.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains(job.name() + ": processing thread 0 waits for tasks")), 60);
+            await("the stalled thread let go and the other took its tasks", () -> taskLog.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains(job.name() + ": processing thread 0 took tasks")), 60);
+            await("the job ready again", service::isReady, 60);
+            UserEvents.send(job.bootstrap(), job.input(), 10_000, 5_000, 200, 60, expected);
+            await("all input processed", () -> caughtUp(admin, job.group(), job.input(), PARTITIONS), 120);
+            assertTrue(service.statuses().get(0).failures().isEmpty(), () -> "failed threads: " + service.statuses().get(0).failures());
+        } finally {
+            service.close();
+            taskManager.detachAppender(taskLog);
+        }
+        assertEquals(expected, UserEvents.lastCounts(job.bootstrap(), job.output(), PARTITIONS));
     }
 
     /** Partitions per member, sorted: the group's view of how the threads split the input. */
@@ -100,43 +135,5 @@ class ProcessingThreadsTest {
             Thread.currentThread().interrupt();
             return List.of();
         }
-    }
-
-    /** Records over 200 users and 20 minutes of event time; the expected count per (user, window) kept beside. */
-    private static void produce(EmbeddedKafka kafka, String topic, int n, Map<String, Long> expected) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < n; i++) {
-                String user = "u" + (i * 7 % 200);
-                long ts = BASE + i * 60L;
-                producer.send(new ProducerRecord<>(topic, user, "{\"ts\":" + ts + "}"));
-                expected.merge(user + "@" + (ts - Math.floorMod(ts, WINDOW)), 1L, Long::sum);
-            }
-        }
-    }
-
-    /** The last committed count per (user, window start) on the sink topic, read as a downstream reader would. */
-    private static Map<String, Long> lastValues(EmbeddedKafka kafka, String topic) throws Exception {
-        Map<String, Long> last = new HashMap<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            List<TopicPartition> tps = IntStream.range(0, PARTITIONS).mapToObj(i -> new TopicPartition(topic, i)).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "the sink topic could not be read to its end");
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    JsonNode v = MAPPER.readTree(r.value());
-                    last.put(r.key() + "@" + v.get("start").asLong(), v.get("n").asLong());
-                }
-            }
-        }
-        return last;
     }
 }

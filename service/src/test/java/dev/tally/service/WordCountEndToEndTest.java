@@ -1,6 +1,5 @@
 package dev.tally.service;
 
-import dev.tally.broker.EmbeddedKafka;
 import dev.tally.config.TallyConfig;
 import dev.tally.config.TallyConfigLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,13 +35,9 @@ class WordCountEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"final", "changes"})
     void shouldOutputExactlyTheIndependentlyComputedCountsWhenWordCountRunsAgainstKafka(String emit) throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String job = "wc-e2e-" + emit;
-        String source = job + "-lines";
-        String sink = job + "-counts";
-        kafka.createTopic(source, WordCountFixture.PARTITIONS, Map.of("retention.ms", "-1"));
-        String yaml = WordCountFixture.jobYaml(kafka.bootstrapServers(), stateDir.toString(), job, source, sink, emit, "60s");
-        TallyConfig config = TallyConfigLoader.parse(yaml, job + ".yaml", Map.of());
+        TestJob job = TestJob.wordCount("wc-e2e-" + emit);
+        String yaml = WordCountFixture.jobYaml(job.bootstrap(), stateDir.toString(), job.name(), job.input(), job.output(), emit, "60s");
+        TallyConfig config = TallyConfigLoader.parse(yaml, job.name() + ".yaml", Map.of());
 
         List<WordCountFixture.Line> lines = WordCountFixture.lines(LINES, STEP_MS, emit.hashCode());
         Map<WordCountFixture.Cell, Long> expected = WordCountFixture.expectedCounts(lines);
@@ -50,20 +45,20 @@ class WordCountEndToEndTest {
 
         TallyService service = new TallyService(config, new SimpleMeterRegistry());
         boolean stopped = false;
-        try (Admin admin = WordCountFixture.admin(kafka);
-             KafkaProducer<String, String> producer = WordCountFixture.producer(kafka.bootstrapServers())) {
+        try (Admin admin = WordCountFixture.admin(job.kafka());
+             KafkaProducer<String, String> producer = WordCountFixture.producer(job.bootstrap())) {
             service.start();
-            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(30), () -> WordCountFixture.assigned(admin, "tally-" + job)),
+            assertTrue(WordCountFixture.eventually(Duration.ofSeconds(30), () -> WordCountFixture.assigned(admin, job.group())),
                     "the job owns its partitions");
             // Input written while the job runs, at most 50 lines (20 s of event time) ahead of it.
-            new WordCountFixture.Writer(producer, admin, "tally-" + job, source, lines, 50).run();
+            new WordCountFixture.Writer(producer, admin, job.group(), job.input(), lines, 50).run();
             assertTrue(WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
                 assertFalse(service.anyFailed(), () -> "job failed: " + service.statuses().get(0).error());
-                return WordCountFixture.sourceConsumed(admin, "tally-" + job, source);
+                return WordCountFixture.sourceConsumed(admin, job.group(), job.input());
             }), "the job consumed every line");
-            WordCountFixture.sendFlushLine(producer, source, lines, GRACE_MS);
+            WordCountFixture.sendFlushLine(producer, job.input(), lines, GRACE_MS);
 
-            try (WindowOutput output = new WindowOutput(kafka.bootstrapServers(), sink, WordCountFixture.PARTITIONS)) {
+            try (WindowOutput output = new WindowOutput(job.bootstrap(), job.output(), WordCountFixture.PARTITIONS)) {
                 // On a timeout the assertions below say what is missing.
                 WordCountFixture.eventually(Duration.ofSeconds(60), () -> {
                     output.poll();
@@ -76,7 +71,7 @@ class WordCountEndToEndTest {
                 stopped = true;
                 output.readToEnd();
 
-                List<String> deadLetters = WindowOutput.deadLetters(kafka.bootstrapServers(), job + "-dead-letter", WordCountFixture.PARTITIONS);
+                List<String> deadLetters = WindowOutput.deadLetters(job.bootstrap(), job.name() + "-dead-letter", WordCountFixture.PARTITIONS);
                 assertEquals(List.of(), deadLetters.subList(0, Math.min(5, deadLetters.size())),
                         () -> deadLetters.size() + " records were dead-lettered (late or bad), first ones");
                 Map<WordCountFixture.Cell, Long> actual = output.lastValues();

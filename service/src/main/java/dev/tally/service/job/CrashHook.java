@@ -6,12 +6,18 @@ import org.apache.kafka.clients.producer.Producer;
  * Test-only fault injection: with {@code -Dtally.crash.point=POINT -Dtally.crash.after=N} the
  * process halts (as a SIGKILL would) at that point of the N-th batch; for DURING_RESTORE, after
  * the N-th chunk of changelog records a restore applied. Off unless tally.crash.point is set.
+ * With {@code -Dtally.stall.thread=NAME -Dtally.stall.after=N -Dtally.stall.ms=M} the processing
+ * thread named NAME stops for M ms at the start of its N-th batch, as a long GC pause or a stuck
+ * disk would: long enough, and the group gives its partitions to another member before it notices.
  */
 final class CrashHook {
     private final BatchTransaction.CrashPoint point;
     private final long afterBatches;
     private long batches;
     private long restoreChunks;
+    private final String stallThread = System.getProperty("tally.stall.thread");
+    private final long stallAfter = Long.getLong("tally.stall.after", 3);
+    private final long stallMillis = Long.getLong("tally.stall.ms", 0);
 
     private CrashHook(BatchTransaction.CrashPoint point, long afterBatches) {
         this.point = point;
@@ -26,8 +32,11 @@ final class CrashHook {
         return new CrashHook(BatchTransaction.CrashPoint.valueOf(p), Long.getLong("tally.crash.after", 3));
     }
 
-    void batchStarted() {
+    void batchStarted() throws InterruptedException {
         batches++;
+        if (batches == stallAfter && Thread.currentThread().getName().equals(stallThread)) {
+            Thread.sleep(stallMillis);
+        }
     }
 
     void maybeCrash(BatchTransaction.CrashPoint at) {

@@ -33,6 +33,9 @@ public final class JobGroup {
     private final KafkaClientSettings settings;
     private final JobTopics topics;
     private final TableLoader tables;
+    /** Which thread here writes which task's state: the processing threads and the standby thread. */
+    private final TaskOwnership ownership;
+    private final ThreadFailures failures;
     // Its own lock: awaitTermination holds the group's monitor while threads may still be starting.
     private final Object topicsLock = new Object();
     private boolean topicsCreated;
@@ -42,10 +45,13 @@ public final class JobGroup {
         this.job = job;
         this.settings = settings;
         this.topics = new JobTopics(job.name());
+        this.ownership = new TaskOwnership(job.name());
+        this.failures = new ThreadFailures(metrics, this::stop);
         if (job.standbyReplicas() > 0) {
             standbyAdmin = JobTopics.admin(settings.admin());
             standby = new StandbyReplicas(new KafkaConsumer<>(settings.restoreConsumer(instanceId + "-" + job.name() + "-standby")),
-                    standbyAdmin, store, topics.changelog(), topics.tasks(job), topics.groupId(), instanceId, job.standbyReplicas());
+                    standbyAdmin, store, topics.changelog(), topics.tasks(job), topics.groupId(), instanceId, job.standbyReplicas(),
+                    ownership, failures);
             standbyThread = new Thread(standby, "tally-standby-" + job.name());
             standbyThread.setDaemon(true);
         } else {
@@ -58,7 +64,7 @@ public final class JobGroup {
         tables.bindMetrics(metrics.registry());
         for (int i = 0; i < job.threads(); i++) {
             runners.add(new JobRunner(job, settings, store, memberId(instanceId, i), i, metrics, standby,
-                    this::createTopics, tables));
+                    this::createTopics, tables, ownership, failures));
         }
     }
 

@@ -39,7 +39,6 @@ final class JobRunner implements Runnable {
     private final CrashHook crash = CrashHook.fromSystemProperties();
     private final JobStatus status;
     private final PaneStore store;
-    private final StandbyReplicas standby;
     private final TopicCreation topicCreation;
     private final TableLoader tables;
     private final JobPlan plan;
@@ -71,24 +70,25 @@ final class JobRunner implements Runnable {
      * the job's topics, created once for all its threads.
      */
     JobRunner(JobConfig job, KafkaClientSettings settings, PaneStore store, String memberId, int thread,
-              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation, TableLoader tables) {
+              JobMetrics metrics, StandbyReplicas standby, TopicCreation topicCreation, TableLoader tables,
+              TaskOwnership ownership, ThreadFailures failures) {
         this.job = job;
         this.settings = settings;
         this.store = store;
         this.memberId = memberId;
         this.thread = thread;
         this.metrics = metrics;
-        this.standby = standby;
         this.topicCreation = topicCreation;
         this.tables = tables;
         this.plan = new JobPlan(job);
         this.topics = new JobTopics(job.name());
         this.sourceTopic = job.source().topic();
-        this.status = new JobStatus(job.name());
+        this.status = new JobStatus(job.name(), failures);
         this.failFast = job.errors() == JobConfig.ErrorPolicy.FAIL;
         this.source = job.key().needsRepartition() ? new RepartitionSource(plan) : null;
         this.peers = source == null || source.time() == null ? null : new CommittedSourceTimes(settings, topics.groupId(), sourceTopic);
-        this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source);
+        this.tasks = new TaskManager(job.name(), plan, store, metrics, status, standby, thread, sourceTopic, topics.tasks(job), source,
+                ownership.holder("processing thread " + thread));
         this.router = new RecordRouter(job, plan, metrics, source, tasks::task, tables.tables().views());
         this.committer = new BatchCommitter(store, topics, job.sink().topic(), new WindowJson(plan), crash);
         this.waits = new KafkaWaits(job.name(), status, () -> stopping);

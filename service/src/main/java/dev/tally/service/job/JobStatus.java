@@ -14,6 +14,7 @@ public final class JobStatus {
     public enum State { STARTING, RUNNING, STOPPED, FAILED }
 
     private final String job;
+    private final ThreadFailures failures;
     private volatile State state = State.STARTING;
     private volatile boolean ready;
     private volatile String error;
@@ -23,7 +24,13 @@ public final class JobStatus {
     private volatile long restoredRecords;
 
     JobStatus(String job) {
+        this(job, new ThreadFailures(null));
+    }
+
+    /** {@code failures}: the job's failed threads in this process, shared by all its threads' statuses. */
+    JobStatus(String job, ThreadFailures failures) {
         this.job = job;
+        this.failures = failures;
     }
 
     void starting() {
@@ -50,10 +57,12 @@ public final class JobStatus {
         ready = false;
     }
 
+    /** The processing thread ended for good with this error: the job fails, and the thread shows in {@code failures}. */
     void failed(String message) {
         error = message;
         state = State.FAILED;
         ready = false;
+        failures.record(ThreadFailures.Kind.PROCESSING, message);
     }
 
     void assigned(Collection<TopicPartition> partitions) {
@@ -85,7 +94,7 @@ public final class JobStatus {
         if (threads.size() == 1) {
             return threads.get(0);
         }
-        JobStatus all = new JobStatus(job);
+        JobStatus all = new JobStatus(job, threads.get(0).failures);
         List<String> assigned = new java.util.ArrayList<>();
         Map<Integer, Long> watermarks = new TreeMap<>();
         long lastCommit = Long.MAX_VALUE;
@@ -150,6 +159,11 @@ public final class JobStatus {
         return assigned;
     }
 
+    /** Threads of this job here (processing or standby) that died, oldest first. */
+    public List<ThreadFailures.Failure> failures() {
+        return failures.all();
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job);
@@ -159,6 +173,7 @@ public final class JobStatus {
         m.put("watermarks", watermarks);
         m.put("lastCommitMillis", lastCommitMillis);
         m.put("restoredRecords", restoredRecords);
+        m.put("failures", failures.toList());
         if (error != null) {
             m.put("error", error);
         }

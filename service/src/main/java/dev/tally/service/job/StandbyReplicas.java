@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 final class StandbyReplicas implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StandbyReplicas.class);
     private static final long REFRESH_MS = 5_000;
+    /** Its name in the job's {@link TaskOwnership}. */
+    static final String OWNER = "standby thread";
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Admin admin;
@@ -41,6 +43,8 @@ final class StandbyReplicas implements Runnable {
     private final String groupId;
     private final String instanceId;
     private final int replicas;
+    private final TaskOwnership ownership;
+    private final ThreadFailures failures;
     /** Per processing thread of the job here, the tasks it owns or is restoring: never written from here. Guarded by this. */
     private final Map<Integer, Set<Integer>> excluded = new HashMap<>();
     private final Map<Integer, byte[]> clocks = new HashMap<>();
@@ -48,7 +52,8 @@ final class StandbyReplicas implements Runnable {
     private volatile Set<Integer> standing = Set.of();
 
     StandbyReplicas(KafkaConsumer<byte[], byte[]> consumer, Admin admin, PaneStore store, String changelogTopic,
-                    String aggregateTopic, String groupId, String instanceId, int replicas) {
+                    String aggregateTopic, String groupId, String instanceId, int replicas, TaskOwnership ownership,
+                    ThreadFailures failures) {
         this.consumer = consumer;
         this.admin = admin;
         this.store = store;
@@ -57,6 +62,8 @@ final class StandbyReplicas implements Runnable {
         this.groupId = groupId;
         this.instanceId = instanceId;
         this.replicas = replicas;
+        this.ownership = ownership;
+        this.failures = failures;
     }
 
     /** Tasks a processing thread here owned since this consumer last read them. */
@@ -70,6 +77,8 @@ final class StandbyReplicas implements Runnable {
     /** Processing thread {@code thread} takes these tasks: once this returns, no standby write to them happens. */
     synchronized void release(int thread, Set<Integer> tasks) {
         excluded.computeIfAbsent(thread, t -> new HashSet<>()).addAll(tasks);
+        // Under this monitor no chunk is being applied: the processing thread can take them at once.
+        tasks.forEach(t -> ownership.release(t, OWNER));
         // While a thread owns them, the store moves on without this consumer: when they come back,
         // tailing must restart from the store's checkpoint, not from where this consumer stopped.
         stale.addAll(tasks);
@@ -134,20 +143,30 @@ final class StandbyReplicas implements Runnable {
                 synchronized (this) {
                     for (TopicPartition tp : records.partitions()) {
                         int task = tp.partition();
-                        if (!isExcluded(task) && !stale.contains(task)) {
-                            clocks.put(task, ChangelogRestorer.applyChunk(store, task, records.records(tp), clocks.get(task),
-                                    consumer.position(tp)));
+                        if (isExcluded(task) || stale.contains(task)) {
+                            continue;
                         }
+                        if (!ownership.tryAcquire(task, OWNER)) {
+                            stale.add(task); // read, not applied: read again from the checkpoint once it is free
+                            continue;
+                        }
+                        clocks.put(task, ChangelogRestorer.applyChunk(store, task, records.records(tp), clocks.get(task),
+                                    consumer.position(tp)));
                     }
                 }
             }
-        } catch (WakeupException e) {
-            if (!stopping) {
-                throw e;
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (stopping && e instanceof WakeupException) {
+                return;
+            }
+            // The job runs on without warm copies (only a failover gets slower), so this must show
+            // somewhere other than the log: /jobs failures and tally_thread_failures_total.
+            log.error("standby replicas of group {} stopped; tasks fail over with a full restore from now on", groupId, e);
+            failures.record(ThreadFailures.Kind.STANDBY, e.toString());
         } finally {
+            ownership.releaseAll(OWNER);
             consumer.close(Duration.ofSeconds(1));
         }
     }
@@ -195,6 +214,9 @@ final class StandbyReplicas implements Runnable {
         }
         if (wanted.equals(standing)) {
             return;
+        }
+        synchronized (this) {
+            standing.stream().filter(t -> !wanted.contains(t)).forEach(t -> ownership.release(t, OWNER));
         }
         Set<TopicPartition> current = consumer.assignment();
         List<TopicPartition> tps = wanted.stream().map(t -> new TopicPartition(changelogTopic, t)).toList();

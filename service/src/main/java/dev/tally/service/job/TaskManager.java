@@ -41,6 +41,8 @@ final class TaskManager {
     private final String sourceTopic;
     private final String taskTopic;
     private final RepartitionSource source;
+    /** This thread's hold on the tasks whose state it writes: shared with the job's other threads here. */
+    private final TaskOwnership.Holder owner;
     private final Map<Integer, WindowOperator> tasks = new TreeMap<>();
     /** The task partitions assigned here, restored or not. */
     private final Set<Integer> owned = new java.util.TreeSet<>();
@@ -54,7 +56,7 @@ final class TaskManager {
     private boolean assignedOnce;
 
     TaskManager(String jobName, JobPlan plan, PaneStore store, JobMetrics metrics, JobStatus status, StandbyReplicas standby,
-                int thread, String sourceTopic, String taskTopic, RepartitionSource source) {
+                int thread, String sourceTopic, String taskTopic, RepartitionSource source, TaskOwnership.Holder owner) {
         this.jobName = jobName;
         this.plan = plan;
         this.store = store;
@@ -65,6 +67,7 @@ final class TaskManager {
         this.sourceTopic = sourceTopic;
         this.taskTopic = taskTopic;
         this.source = source;
+        this.owner = owner;
     }
 
     void bind(Consumer<byte[], byte[]> consumer, ChangelogRestorer restorer, ConsumedPositions positions, int taskPartitions) {
@@ -88,7 +91,7 @@ final class TaskManager {
 
     /** Ready once assigned, restored, and nothing recorded waits to be acted on. */
     boolean settled() {
-        return assignedOnce && !restorer.isRestoring() && assigned.isEmpty() && lost.isEmpty();
+        return assignedOnce && !restorer.isRestoring() && assigned.isEmpty() && lost.isEmpty() && !owner.isWaiting();
     }
 
     boolean restoring() {
@@ -139,6 +142,7 @@ final class TaskManager {
                 source.time().revoke(tp.partition());
             }
         }
+        owner.release(gone);
         if (standby != null) {
             standby.unrelease(thread, gone);
         }
@@ -155,6 +159,11 @@ final class TaskManager {
      */
     boolean settle(Runnable dropOpenBatch) {
         boolean drop = false;
+        List<Integer> freed = owner.acquireWaiting();
+        if (!freed.isEmpty()) {
+            log.info("job {}: {} took tasks {} another thread here let go of", jobName, owner.name(), freed);
+            restart(freed);
+        }
         if (!lost.isEmpty()) {
             lost.clear();
             dropOpenBatch.run();
@@ -191,7 +200,11 @@ final class TaskManager {
                 // A repartitioning job's source partitions hold no state: they start now.
                 consumer.resume(sources);
             }
-            restart(newTasks);
+            List<Integer> held = owner.acquire(newTasks);
+            if (held.size() < newTasks.size()) {
+                log.info("job {}: {} waits for tasks another thread here still holds; they stay paused", jobName, owner.name());
+            }
+            restart(held);
             status.assigned(consumer.assignment());
         }
         return drop;
@@ -214,11 +227,12 @@ final class TaskManager {
     void closeAll() {
         tasks.values().forEach(WindowOperator::close);
         tasks.clear();
+        owner.releaseAll();
     }
 
     /** Every task assigned here starts over from local state and its changelog (after a dropped batch or an outage). */
     void restartAll() {
-        restart(new ArrayList<>(owned));
+        restart(owner.held(owned));
     }
 
     /**
@@ -227,6 +241,7 @@ final class TaskManager {
      */
     void restart(List<Integer> taskIds) {
         for (Integer task : taskIds) {
+            owner.check(task);
             closeTask(tasks.remove(task));
             consumer.pause(List.of(new TopicPartition(taskTopic, task)));
         }
@@ -238,6 +253,7 @@ final class TaskManager {
         for (ChangelogRestorer.Restored r : done) {
             metrics.restoredRecords.increment(r.records());
             status.restored(r.records());
+            owner.check(r.task());
             log.info("job {}: task {} restored, {} changelog records replayed in {} ms", jobName, r.task(), r.records(),
                     r.millis());
             tasks.put(r.task(), WindowOperator.create(r.task(), plan, store, store.checkpoint(r.task()).meta(),

@@ -54,6 +54,10 @@ public final class JobMetrics {
     private final List<Consumer<?, ?>> restoreConsumers = new CopyOnWriteArrayList<>();
     private volatile String changelogTopicTag;
     private Gauge ready;
+    /** Partition -> the consumer metric its lag row reads, as last registered. */
+    private Map<String, Metric> lastLagMetrics = Map.of();
+    /** kind (processing, standby) -> threads of the job here that died of an error. */
+    private final Map<String, Counter> threadFailures = new ConcurrentHashMap<>();
 
     public JobMetrics(MeterRegistry registry, String job) {
         this.registry = registry;
@@ -87,6 +91,12 @@ public final class JobMetrics {
                 .tag("job", job).register(registry);
         watermarkLag = MultiGauge.builder("tally.watermark.lag").baseUnit("seconds")
                 .description("Wall clock minus the task's watermark").tag("job", job).register(registry);
+        for (String kind : new String[] {"processing", "standby"}) {
+            // Both kinds from the start, at 0, so an alert on an increase sees the first failure.
+            threadFailures.put(kind, Counter.builder("tally.thread.failures")
+                    .description("Processing or standby threads of the job that died of an error (see failures in /jobs)")
+                    .tag("job", job).tag("kind", kind).register(registry));
+        }
         Gauge.builder("tally.restore.remaining", this, JobMetrics::restoreRemaining).baseUnit("records")
                 .description("Changelog offsets still to replay for the task being restored")
                 .tag("job", job).register(registry);
@@ -108,6 +118,11 @@ public final class JobMetrics {
     public void unbindConsumers(Consumer<?, ?> processing, Consumer<?, ?> restore) {
         processingConsumers.remove(processing);
         restoreConsumers.remove(restore);
+    }
+
+    /** A thread of the job ({@code kind}: processing or standby) died of an error. */
+    public void threadFailed(String kind) {
+        threadFailures.get(kind).increment();
     }
 
     /** Where the job's other meters (its tables') register. */
@@ -145,17 +160,31 @@ public final class JobMetrics {
             wm.add(MultiGauge.Row.of(Tags.of("partition", String.valueOf(task)), watermarks,
                     m -> lagSeconds(m.get(task))));
         }
-        watermarkLag.register(wm, true);
+        // Never overwrite a row that exists: an overwrite removes and re-adds its gauge, and a
+        // Prometheus scrape in between sees it twice and fails (micrometer#6851). A row's value is
+        // read from the shared map, so a kept row stays right.
+        watermarkLag.register(wm, false);
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
+        Map<String, Metric> lagMetrics = new HashMap<>();
         for (Consumer<?, ?> c : processingConsumers) {
             c.metrics().forEach((name, metric) -> {
                 if (isPartitionLag(name)) {
                     lag.add(MultiGauge.Row.of(Tags.of("topic", name.tags().get("topic"), "partition", name.tags().get("partition")),
                             metric, JobMetrics::value));
+                    lagMetrics.put(name.tags().get("topic") + "-" + name.tags().get("partition"), metric);
                 }
             });
         }
-        consumerLag.register(lag, true);
+        // A row reads one consumer's metric object: re-registered only when a partition moved to
+        // another metric (a rebalance, a new consumer), not after every batch (the same race).
+        if (!sameMetrics(lagMetrics, lastLagMetrics)) {
+            consumerLag.register(lag, true);
+            lastLagMetrics = lagMetrics;
+        }
+    }
+
+    private static boolean sameMetrics(Map<String, Metric> now, Map<String, Metric> before) {
+        return now.size() == before.size() && now.entrySet().stream().allMatch(e -> before.get(e.getKey()) == e.getValue());
     }
 
     private static double lagSeconds(Long watermark) {

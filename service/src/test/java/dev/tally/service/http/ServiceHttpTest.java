@@ -6,6 +6,7 @@ import dev.tally.config.TallyConfig;
 import dev.tally.config.TallyConfigLoader;
 import dev.tally.connectors.JobTopics;
 import dev.tally.service.TallyService;
+import dev.tally.service.TestJob;
 import dev.tally.service.metrics.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static dev.tally.service.http.HttpTestSupport.await;
 import static dev.tally.service.http.HttpTestSupport.get;
@@ -49,11 +49,10 @@ class ServiceHttpTest {
 
     @Test
     void shouldCountWhatWasSentAndStayUnreadyUntilRestoredWhenRestartedWithWipedState() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String job = "clicks-" + id;
-        String input = "clicks-in-" + id;
-        kafka.createTopic(input, 3, Map.of("retention.ms", "-1"));
+        TestJob t = TestJob.unique("clicks", 3);
+        EmbeddedKafka kafka = t.kafka();
+        String job = t.name();
+        String input = t.input();
         Path state = dir.resolve("state");
         TallyConfig config = TallyConfigLoader.parse("""
                 kafka:
@@ -71,8 +70,8 @@ class ServiceHttpTest {
                       bytes: { sum: bytes }
                     emit: changes
                     batch: { interval: 200ms }
-                    sink: { topic: clicks-out-%s }
-                """.formatted(kafka.bootstrapServers(), state, job, input, id), "test.yaml", Map.of());
+                    sink: { topic: %s }
+                """.formatted(kafka.bootstrapServers(), state, job, input, t.output()), "test.yaml", Map.of());
 
         // Every event in one window that is still open (the hour before this one): nothing is late.
         long hour = 3_600_000L;

@@ -75,6 +75,29 @@ class JobGroupTest {
     }
 
     @Test
+    void shouldListEachFailedThreadAndCountItWhenThreadsOfOneJobShareTheirFailures() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ThreadFailures failures = new ThreadFailures(new dev.tally.service.metrics.JobMetrics(registry, "clicks"));
+        JobStatus a = new JobStatus("clicks", failures);
+        JobStatus b = new JobStatus("clicks", failures);
+        failures.record(ThreadFailures.Kind.STANDBY, "java.io.IOException: disk full");
+        assertEquals(JobStatus.State.STARTING, JobStatus.combine("clicks", List.of(a, b)).state(), "a dead standby fails nothing");
+        b.failed("producer fenced");
+
+        List<?> shown = (List<?>) JobStatus.combine("clicks", List.of(a, b)).toMap().get("failures");
+        assertEquals(2, shown.size());
+        Map<?, ?> standby = (Map<?, ?>) shown.get(0);
+        Map<?, ?> processing = (Map<?, ?>) shown.get(1);
+        assertEquals("standby", standby.get("kind"));
+        assertEquals("java.io.IOException: disk full", standby.get("error"));
+        assertEquals("processing", processing.get("kind"));
+        assertEquals("producer fenced", processing.get("error"));
+        assertEquals(Thread.currentThread().getName(), processing.get("thread"));
+        assertEquals(1.0, registry.get("tally.thread.failures").tags("job", "clicks", "kind", "standby").counter().count());
+        assertEquals(1.0, registry.get("tally.thread.failures").tags("job", "clicks", "kind", "processing").counter().count());
+    }
+
+    @Test
     void shouldBeStartingUntilEveryThreadRuns() {
         JobStatus a = running("clicks", 0, 100L, 5_000);
         JobStatus b = new JobStatus("clicks");
