@@ -14,6 +14,27 @@ import java.util.Arrays;
  * signed time order, so negative panes sort first. Tasks are partition numbers and must be
  * non-negative: that keeps {@code task + 1} a valid exclusive upper bound for the whole task.
  * Checkpoints use a separate key space (their own column family or map) keyed by the 4-byte task.
+ *
+ * <p>What the pane slot holds, per window operator (the store itself is agnostic; this is the one
+ * place the conventions are written down):
+ * <ul>
+ *   <li><b>Tumbling and hopping</b>: the pane's start (event-time millis, a multiple of
+ *       gcd(size, slide)); the value is the pane's encoded accumulators. Expiry is one
+ *       {@code deletePanesBefore(first open window start)} per batch.</li>
+ *   <li><b>Session</b>: slot {@code Long.MAX_VALUE} ({@code SessionWindowOperator.OPEN}) holds the key's
+ *       open sessions in one value; a <em>closing marker</em> with an empty value sits at slot
+ *       {@code session end + gap} (when the session closes), so closing is a range scan of the markers
+ *       up to the watermark, and bulk expiry below the watermark never reaches the MAX slot.</li>
+ *   <li><b>Global</b>: slot {@code Long.MAX_VALUE} ({@code GlobalWindowOperator.STATE}) holds
+ *       {@code [last update: long][accumulators]}; with an idle timeout an <em>expiry marker</em> with an
+ *       empty value sits at slot {@code last event time + timeout}, found by a range scan when the
+ *       watermark passes it (the changelog gets a tombstone for every marker and state it drops).</li>
+ *   <li><b>Task clock</b> (stream time, emitted watermark, per-source watermarks): not a slot; it travels
+ *       in the checkpoint here and as the task's metadata record in the changelog.</li>
+ * </ul>
+ * Every value written to a slot goes through the engine's change-logging writes, so the changelog
+ * holds the same (pane, key) with the task as its partition (the service's {@code InternalRecords}
+ * frames it as {@code [type byte][pane: long BE][key]}; the clock record's key is one type byte).
  */
 final class PaneKeyLayout {
     static final int TASK_BYTES = 4;
