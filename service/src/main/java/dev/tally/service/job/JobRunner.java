@@ -171,7 +171,8 @@ final class JobRunner implements Runnable {
                         break;
                     }
                     tasks.restoreStep(Math.min(left, 100));
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(tasks.restoring() ? 0 : Math.min(left, 500)));
+                    long pollMs = tasks.restoring() ? 0 : Math.min(left, tasks.settled() ? 500 : 20); // new partitions wait paused
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollMs));
                     if (settle()) {
                         continue;
                     }
