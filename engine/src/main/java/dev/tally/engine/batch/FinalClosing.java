@@ -50,23 +50,58 @@ final class FinalClosing {
             return d < 0 ? null : batch.deltas[d];
         }
 
-        /** Committed and batch panes in [from, to), ascending, once each. */
+        /** Committed and batch panes in [from, to), ascending, once each (both lists ascend: a merge). */
         long[] anchors(long from, long to) {
-            long[] all = Arrays.copyOf(panes, size + (batch == null ? 0 : batch.size));
-            int n = size;
-            for (int i = 0; batch != null && i < batch.size; i++) {
-                if (batch.panes[i] >= from && batch.panes[i] < to) {
-                    all[n++] = batch.panes[i];
-                }
+            if (batch == null) {
+                return size == panes.length ? panes : Arrays.copyOf(panes, size);
             }
-            Arrays.sort(all, 0, n);
-            int unique = 0;
-            for (int i = 0; i < n; i++) {
-                if (unique == 0 || all[unique - 1] != all[i]) {
-                    all[unique++] = all[i];
+            long[] all = new long[size + batch.size];
+            int n = 0;
+            int c = 0;
+            for (int b = 0; b < batch.size; b++) {
+                long pane = batch.panes[b];
+                if (pane < from || pane >= to) {
+                    continue;
                 }
+                while (c < size && panes[c] < pane) {
+                    all[n++] = panes[c++];
+                }
+                if (c < size && panes[c] == pane) {
+                    c++;
+                }
+                all[n++] = pane;
             }
-            return Arrays.copyOf(all, unique);
+            while (c < size) {
+                all[n++] = panes[c++];
+            }
+            return Arrays.copyOf(all, n);
+        }
+    }
+
+    /** A key's panes from the hot-pane cache's maps of the range (one per pane) and the batch's deltas. */
+    private static final class CachedKey implements WindowAssembly.Panes {
+        final HashMap<String, Accumulator[]>[] byIndex;
+        final long firstPane;
+        final long paneWidth;
+        String key;
+        KeyPanes batch;
+
+        CachedKey(HashMap<String, Accumulator[]>[] byIndex, long firstPane, long paneWidth) {
+            this.byIndex = byIndex;
+            this.firstPane = firstPane;
+            this.paneWidth = paneWidth;
+        }
+
+        @Override
+        public Accumulator[] committed(long pane) {
+            HashMap<String, Accumulator[]> keys = byIndex[(int) ((pane - firstPane) / paneWidth)];
+            return keys == null ? null : keys.get(key);
+        }
+
+        @Override
+        public Accumulator[] batch(long pane) {
+            int d = batch == null ? -1 : batch.indexOf(pane);
+            return d < 0 ? null : batch.deltas[d];
         }
     }
 
@@ -75,28 +110,21 @@ final class FinalClosing {
 
     static void close(int task, JobPlan plan, PaneStore store, PaneCache cache, HashMap<String, KeyPanes> dirty,
                       WindowAssembly assembly, long firstStart, long lastStart, long toPane, BatchSink out) {
-        Map<String, KeyRange> keys = new LinkedHashMap<>();
         Map<Long, HashMap<String, Accumulator[]>> cached = cache.authoritativeRange(firstStart, toPane);
         if (cached != null) {
-            for (Map.Entry<Long, HashMap<String, Accumulator[]>> pane : cached.entrySet()) {
-                for (Map.Entry<String, Accumulator[]> e : pane.getValue().entrySet()) {
-                    keys.computeIfAbsent(e.getKey(), KeyRange::new).add(pane.getKey(), e.getValue());
-                }
-            }
-        } else {
-            try (PaneCursor c = store.scan(task, firstStart, toPane)) {
-                while (c.next()) {
-                    String key = new String(c.key(), StandardCharsets.UTF_8);
-                    keys.computeIfAbsent(key, KeyRange::new).add(c.pane(), plan.decode(c.value()));
-                }
+            fromCache(task, plan.window, cached, dirty, assembly, firstStart, lastStart, toPane, out);
+            return;
+        }
+        Map<String, KeyRange> keys = new LinkedHashMap<>();
+        try (PaneCursor c = store.scan(task, firstStart, toPane)) {
+            while (c.next()) {
+                String key = new String(c.key(), StandardCharsets.UTF_8);
+                keys.computeIfAbsent(key, KeyRange::new).add(c.pane(), plan.decode(c.value()));
             }
         }
         for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
-            KeyPanes kp = e.getValue();
-            int first = kp.indexOf(firstStart);
-            first = first >= 0 ? first : -first - 1;
-            if (first < kp.size && kp.panes[first] < toPane) {
-                keys.computeIfAbsent(e.getKey(), KeyRange::new).batch = kp;
+            if (hasPaneIn(e.getValue(), firstStart, toPane)) {
+                keys.computeIfAbsent(e.getKey(), KeyRange::new).batch = e.getValue();
             }
         }
         for (KeyRange k : keys.values()) {
@@ -104,5 +132,65 @@ final class FinalClosing {
             assembly.emit(anchors, anchors.length, firstStart, lastStart, k, false,
                     (start, end, value) -> out.window(task, k.key, start, end, value));
         }
+    }
+
+    /**
+     * The cache holds every committed pane of the range: each key's windows are assembled from the
+     * cache's per-pane maps, over every pane of the span that holds data (shared by all keys, so
+     * nothing is collected per key); windows of a key without data in them come out empty and are skipped.
+     */
+    @SuppressWarnings("unchecked")
+    private static void fromCache(int task, WindowSpec window, Map<Long, HashMap<String, Accumulator[]>> cached,
+                                  HashMap<String, KeyPanes> dirty, WindowAssembly assembly,
+                                  long firstStart, long lastStart, long toPane, BatchSink out) {
+        Map<String, KeyPanes> keys = new LinkedHashMap<>();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Map.Entry<Long, HashMap<String, Accumulator[]>> e : cached.entrySet()) {
+            lo = Math.min(lo, e.getKey());
+            hi = Math.max(hi, e.getKey());
+            for (String key : e.getValue().keySet()) {
+                keys.putIfAbsent(key, null);
+            }
+        }
+        for (Map.Entry<String, KeyPanes> e : dirty.entrySet()) {
+            KeyPanes kp = e.getValue();
+            for (int i = 0; i < kp.size; i++) {
+                if (kp.panes[i] >= firstStart && kp.panes[i] < toPane) {
+                    keys.put(e.getKey(), kp);
+                    lo = Math.min(lo, kp.panes[i]);
+                    hi = Math.max(hi, kp.panes[i]);
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        // Only windows holding a pane with data: the closing range can be far wider (end of input, a first batch).
+        long first = Math.max(firstStart, window.firstWindowStart(lo));
+        long last = Math.min(lastStart, window.lastWindowStart(hi));
+        if (last < first) {
+            return;
+        }
+        int n = (int) ((last - first + window.size) / window.paneWidth);
+        long[] anchors = new long[n];
+        HashMap<String, Accumulator[]>[] byIndex = new HashMap[n];
+        for (int i = 0; i < n; i++) {
+            anchors[i] = first + i * window.paneWidth;
+            byIndex[i] = cached.get(anchors[i]);
+        }
+        CachedKey panes = new CachedKey(byIndex, first, window.paneWidth);
+        for (Map.Entry<String, KeyPanes> e : keys.entrySet()) {
+            panes.key = e.getKey();
+            panes.batch = e.getValue() != null ? e.getValue() : dirty.get(e.getKey());
+            String key = e.getKey();
+            assembly.emit(anchors, n, first, last, panes, false, (start, end, value) -> out.window(task, key, start, end, value));
+        }
+    }
+
+    private static boolean hasPaneIn(KeyPanes kp, long from, long to) {
+        int first = kp.indexOf(from);
+        first = first >= 0 ? first : -first - 1;
+        return first < kp.size && kp.panes[first] < to;
     }
 }
