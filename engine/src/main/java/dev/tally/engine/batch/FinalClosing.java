@@ -92,9 +92,16 @@ final class FinalClosing {
             this.paneWidth = paneWidth;
         }
 
+        /** The last pane asked for and its index: panes come in ascending steps, so no division on the way. */
+        private long lastPane;
+        private int lastIndex = -1;
+
         @Override
         public Accumulator[] committed(long pane) {
-            HashMap<String, Accumulator[]> keys = byIndex[(int) ((pane - firstPane) / paneWidth)];
+            int i = lastIndex >= 0 && pane == lastPane + paneWidth ? lastIndex + 1 : (int) ((pane - firstPane) / paneWidth);
+            lastPane = pane;
+            lastIndex = i;
+            HashMap<String, Accumulator[]> keys = byIndex[i];
             return keys == null ? null : keys.get(key);
         }
 

@@ -96,9 +96,10 @@ final class WindowAssembly {
     private Accumulator[] assemble(long start, Panes panes, boolean shareSingle) {
         single = null;
         merged = null;
-        for (int k = 0; k < perWindow; k++) {
-            long pane = start + k * window.paneWidth;
-            int slot = (int) Math.floorMod(Math.floorDiv(pane, window.paneWidth), (long) perWindow);
+        // The pane's ring slot is its index modulo one window's panes: one division per window, not per pane.
+        int slot = (int) Math.floorMod(Math.floorDiv(start, window.paneWidth), (long) perWindow);
+        long pane = start;
+        for (int k = 0; k < perWindow; k++, pane += window.paneWidth, slot = slot + 1 == perWindow ? 0 : slot + 1) {
             if (ringRound[slot] != round || ringPane[slot] != pane) {
                 ringRound[slot] = round;
                 ringPane[slot] = pane;
