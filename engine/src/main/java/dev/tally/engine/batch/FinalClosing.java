@@ -150,7 +150,7 @@ final class FinalClosing {
     private static void fromCache(int task, WindowSpec window, Map<Long, HashMap<String, Accumulator[]>> cached,
                                   HashMap<String, KeyPanes> dirty, WindowAssembly assembly,
                                   long firstStart, long lastStart, long toPane, BatchSink out) {
-        Map<String, KeyPanes> keys = new LinkedHashMap<>();
+        Map<String, KeyPanes> keys = new HashMap<>();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (Map.Entry<Long, HashMap<String, Accumulator[]>> e : cached.entrySet()) {
